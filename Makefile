@@ -1,0 +1,67 @@
+# KeyLab: every task a learner or CI needs. `make serve` and `make test` do all set-up.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# uv: the one on PATH if there is one, otherwise a private copy in .tools/ (bootstrapped with pip).
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Use the machine's Python, never download one; compile bytecode so every later start is fast.
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Material 9.8 prints a notice about MkDocs 2.0 on every build; it is not about this project.
+export NO_MKDOCS_2_WARNING := 1
+# Tests and builds must not depend on how the caller's shell is set up.
+export PYTHONDONTWRITEBYTECODE :=
+
+.PHONY: help install serve build test lab localnet clean
+
+help:
+	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
+	@echo "make test      set up, then run every test (snippets, site build, notebooks, browser)"
+	@echo "make install   create or update .venv from uv.lock (idempotent)"
+	@echo "make build     strict build of the site into site/"
+	@echo "make lab       JupyterLab on notebooks/ with the project's kernel"
+	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
+	@echo "make clean     remove .venv, site/ and caches"
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv not found: installing uv $(UV_VERSION) into .tools/"
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# The stamp is newer than the lock once the environment matches it, so a second
+# `make install` does nothing at all.
+$(VENV)/.installed: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.installed
+
+serve: install
+	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
+
+build: install
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: install
+	$(BIN)/python -m pytest
+
+lab: install
+	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
+	@rm -f $(VENV)/.installed
+	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --notebook-dir notebooks
+
+localnet: install
+	$(BIN)/python -m localnet serve
+
+clean:
+	rm -rf $(VENV) .tools site .cache .pytest_cache
