@@ -1,0 +1,1 @@
+"""localnet: a local exchange testnet for KeyLab (run `python -m localnet --help`)."""

@@ -1,0 +1,121 @@
+"""The Python API for notebooks and tests: start localnet in-process, or reuse a running one; make keys.
+
+    from localnet.client import connect
+    with connect() as net:
+        key = net.create_key("binance", permissions=("read", "trade"))
+        base = net.url("binance")
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from localnet import provision
+from localnet.core import activity, clock
+from localnet.core.store import DEFAULT_DB, Store
+from localnet.exchanges import EXCHANGES
+from localnet.server import ExchangeServer, start_servers
+
+PORT_FILE_ENV = "LOCALNET_PORT_FILE"
+DB_ENV = "LOCALNET_DB"
+
+
+class Localnet:
+    """A running localnet: its URLs and its database."""
+
+    def __init__(self, urls: dict[str, str], db_path: Path, servers: list[ExchangeServer] | None = None,
+                 temp_dir: str | None = None, server_store: Store | None = None) -> None:
+        self.urls = dict(urls)
+        self.db_path = Path(db_path)
+        self.store = Store(self.db_path)
+        self._servers = servers or []
+        self._temp_dir = temp_dir
+        self._server_store = server_store
+
+    def url(self, exchange: str) -> str:
+        """Base URL of one exchange, e.g. http://127.0.0.1:8101 for binance."""
+        try:
+            return self.urls[exchange]
+        except KeyError:
+            raise ValueError(f"localnet does not run {exchange!r}; it runs {', '.join(self.urls)}") from None
+
+    def create_key(
+        self,
+        exchange: str,
+        permissions: tuple[str, ...] | list[str] | str = ("read",),
+        ips: tuple[str, ...] | list[str] = (),
+        type: str = "hmac",
+        label: str | None = None,
+        public_key_pem: str | None = None,
+        api_key: str | None = None,
+        secret: str | None = None,
+        passphrase: str | None = None,
+        account_id: int | None = None,
+    ) -> dict:
+        """Provision a key on a new funded account (the same dict as `keys create --json`)."""
+        return provision.create_key(
+            self.store, exchange, permissions=permissions, ips=ips, type=type, label=label,
+            public_key_pem=public_key_pem, api_key=api_key, secret=secret, passphrase=passphrase,
+            account_id=account_id,
+        )
+
+    def set_clock(self, frozen_time_ms: int | None = None, offset_ms: int = 0) -> None:
+        """Freeze (or unfreeze, with None) and shift the exchanges' clock; takes effect on the next request."""
+        clock.set_clock(self.store, frozen_time_ms, offset_ms)
+
+    def activity(self, key_id: int | None = None) -> list[dict]:
+        """The activity log, oldest first (one key's calls when `key_id` is given)."""
+        return activity.entries(self.store, key_id)
+
+    def stop(self) -> None:
+        """Stop the servers this object started (a reused server keeps running)."""
+        for server in self._servers:
+            server.stop()
+        self._servers = []
+        self.store.close()
+        if self._server_store is not None:
+            self._server_store.close()
+            self._server_store = None
+        if self._temp_dir:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    def __enter__(self) -> "Localnet":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock_offset_ms: int = 0,
+          **limits: int) -> Localnet:
+    """Start every exchange in this process on free ports; return once they accept connections.
+
+    `db=None` uses a temporary database removed by stop(). `limits` (weight_limit, ban_after, ban_s)
+    lower the rate limits, for tests.
+    """
+    temp_dir = None
+    if db is None:
+        temp_dir = tempfile.mkdtemp(prefix="localnet-")
+        db = Path(temp_dir) / "localnet.db"
+    store = Store(db)
+    clock.set_clock(store, frozen_time_ms, clock_offset_ms)
+    try:
+        servers = start_servers(store, {name: 0 for name in EXCHANGES}, limits)
+    except BaseException:
+        store.close()
+        raise
+    return Localnet({s.name: s.url for s in servers}, Path(db), servers, temp_dir, server_store=store)
+
+
+def connect() -> Localnet:
+    """Reuse the server named by $LOCALNET_PORT_FILE (database: $LOCALNET_DB), or start() one."""
+    port_file = os.environ.get(PORT_FILE_ENV)
+    if port_file and Path(port_file).is_file():
+        urls = json.loads(Path(port_file).read_text())
+        return Localnet(urls, Path(os.environ.get(DB_ENV) or DEFAULT_DB))
+    return start()

@@ -1,0 +1,1 @@
+"""The parts every emulated exchange shares; nothing here knows an exchange by name."""

@@ -1,0 +1,461 @@
+"""The Binance Spot REST API as an ASGI app: routes, weights, auth, and Binance-shaped answers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from localnet.core import activity, clock, keys, ledger, market
+from localnet.core.ratelimit import OrderCounter, WeightLimiter
+from localnet.core.store import Store
+from localnet.exchanges.binance import auth, errors, views
+from localnet.exchanges.binance import params as p
+from localnet.exchanges.binance.errors import BinanceError
+from localnet.exchanges.binance.params import Params
+
+EXCHANGE = "binance"
+log = logging.getLogger("localnet.binance")
+CLIENT_ID_RANGE = r"^[a-zA-Z0-9-_.]{1,36}$"
+CLIENT_ID_RE = re.compile(CLIENT_ID_RANGE)
+SIGNED_PARAMS = {"timestamp", "recvWindow", "signature"}
+UNSUPPORTED_TYPES = {
+    "STOP_LOSS": "Stop loss orders are not supported for this symbol.",
+    "STOP_LOSS_LIMIT": "Stop loss limit orders are not supported for this symbol.",
+    "TAKE_PROFIT": "Take profit orders are not supported for this symbol.",
+    "TAKE_PROFIT_LIMIT": "Take profit limit orders are not supported for this symbol.",
+}
+LEDGER_MESSAGES = {
+    ledger.LedgerError.INSUFFICIENT: "Account has insufficient balance for requested action.",
+    ledger.LedgerError.DUPLICATE: "Duplicate order sent.",
+    ledger.LedgerError.WOULD_TAKE: "Order would immediately match and take.",
+}
+
+
+@dataclass
+class Call:
+    """What a handler gets: parameters, server time, and (for SIGNED routes) the key."""
+
+    params: Params
+    now_us: int
+    key: keys.Key | None = None
+
+    @property
+    def now_ms(self) -> int:
+        return self.now_us // 1000
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Callable[["BinanceApp", Call], object]
+    weight: Callable[[dict[str, str]], int]
+    permission: str | None  # None = public; else read / trade / withdraw
+    allowed: frozenset[str]
+
+
+def fixed(n: int) -> Callable[[dict[str, str]], int]:
+    return lambda values: n
+
+
+class BinanceApp:
+    """One Binance Spot endpoint, backed by `store`. Pass lower limits to test rate limiting quickly."""
+
+    def __init__(self, store: Store, weight_limit: int = 6000, ban_after: int = 10, ban_s: int = 120) -> None:
+        self.store = store
+        self.limiter = WeightLimiter(limit=weight_limit, ban_after=ban_after, ban_s=ban_s)
+        self.order_counter = OrderCounter()
+
+    # ---- ASGI -------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        peer = (scope.get("client") or ("unknown", 0))[0]  # the TCP peer; forwarding headers are ignored
+        route = ROUTES.get((request.method, scope["path"]))
+        key_id = None
+        try:
+            try:
+                body = await request.body()
+            except Exception:  # a client that hangs up mid-body
+                body = b""
+            response, key_id = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
+        except Exception:  # never let a bug become a 500 or an HTML page
+            log.exception("unexpected error on %s %s", request.method, scope["path"])
+            response = self._error(errors.unknown())
+        response.headers["X-MBX-USED-WEIGHT-1M"] = str(self.limiter.used(peer))
+        response.headers["X-MBX-USED-WEIGHT"] = str(self.limiter.used(peer))
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _error(error: BinanceError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+    def _answer(self, request: Request, route: Route | None, path: str, body: bytes, peer: str
+                ) -> tuple[Response, int | None]:
+        """Runs in a worker thread: everything that touches the database."""
+        header = request.headers.get("x-mbx-apikey")
+        error: BinanceError | None = None
+        key_id = None
+        try:
+            if route is None:
+                known_path = any(path == route_path for (_, route_path) in ROUTES)
+                self._charge(peer, 1)
+                raise errors.unsupported(405 if known_path else 404)
+            try:
+                params = p.read(request.scope.get("query_string", b""), body if request.method != "GET" else b"",
+                                request.headers.get("content-type"))
+            except BinanceError:
+                self._charge(peer, route.weight({}))
+                raise
+            self._charge(peer, route.weight(params.values))
+            call = Call(params=params, now_us=clock.now_us(self.store))
+            if route.permission is not None:
+                call.key = auth.lookup_key(self.store, EXCHANGE, header)
+                key_id = call.key.id
+                auth.authenticate(call.key, params, call.now_us, peer, route.permission)
+            p.check_known(params, route.allowed)
+            result = route.handler(self, call)
+            headers = {}
+            if isinstance(result, tuple):
+                result, headers = result
+            if call.key is not None:
+                keys.touch(self.store, call.key.id, call.now_ms)
+            response: Response = JSONResponse(result, headers=headers)
+        except BinanceError as exc:
+            error = exc
+            response = self._error(exc)
+        if route is not None and route.permission is not None:
+            if key_id is None and header:
+                found = keys.find(self.store, EXCHANGE, header)
+                key_id = found.id if found else None
+            activity.record(
+                self.store, time_ms=clock.now_ms(self.store), exchange=EXCHANGE, key_id=key_id, client_ip=peer,
+                method=request.method, path=path, http_status=response.status_code,
+                error_code=error.code if error else None,
+            )
+        return response, key_id
+
+    def _charge(self, peer: str, weight: int) -> None:
+        verdict = self.limiter.charge(peer, weight)
+        if verdict.allowed:
+            return
+        if verdict.banned_until_ms is not None:
+            raise errors.banned(verdict.banned_until_ms, verdict.retry_after_s)
+        raise errors.too_much_weight(self.limiter.limit, verdict.retry_after_s)
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def symbol(call: Call, required: bool = True) -> market.Symbol | None:
+        name = p.text(call.params, "symbol", required)
+        if name is None:
+            return None
+        sym = market.SYMBOLS.get(name)
+        if sym is None:
+            raise errors.bad_symbol()
+        return sym
+
+    @staticmethod
+    def symbols_list(call: Call) -> list[market.Symbol] | None:
+        raw = p.text(call.params, "symbols")
+        if raw is None:
+            return None
+        try:
+            names = json.loads(raw)
+        except ValueError:
+            raise errors.illegal_chars() from None
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise errors.illegal_chars()
+        if any(n not in market.SYMBOLS for n in names):
+            raise errors.bad_symbol()
+        return [market.SYMBOLS[n] for n in names]
+
+    # ---- public -----------------------------------------------------------------------------
+
+    def ping(self, call: Call) -> dict:
+        return {}
+
+    def time(self, call: Call) -> dict:
+        return {"serverTime": call.now_ms}
+
+    def exchange_info(self, call: Call) -> dict:
+        one = self.symbol(call, required=False)
+        many = self.symbols_list(call)
+        p.text(call.params, "permissions")
+        p.text(call.params, "showPermissionSets")
+        status = p.text(call.params, "symbolStatus")
+        chosen = [one] if one else many if many else list(market.SYMBOLS.values())
+        if status is not None and status != "TRADING":
+            chosen = []
+        return views.exchange_info(chosen, call.now_ms, self.limiter.limit)
+
+    def depth(self, call: Call) -> dict:
+        sym = self.symbol(call)
+        limit = p.integer(call.params, "limit")
+        return views.depth(sym, min(limit if limit is not None else 100, 5000))
+
+    def _tickers(self, call: Call, shape: Callable[[market.Symbol], dict]) -> object:
+        one = self.symbol(call, required=False)
+        if one is not None:
+            return shape(one)
+        many = self.symbols_list(call)
+        return [shape(s) for s in (many or market.SYMBOLS.values())]
+
+    def ticker_price(self, call: Call) -> object:
+        return self._tickers(call, lambda s: {"symbol": s.name, "price": views.amount(s.ref_price)})
+
+    def ticker_24hr(self, call: Call) -> object:
+        now = call.now_ms
+        def shape(s: market.Symbol) -> dict:
+            bids, asks = s.book()
+            price = views.amount(s.ref_price)
+            return {
+                "symbol": s.name, "priceChange": views.amount(0), "priceChangePercent": "0.000",
+                "weightedAvgPrice": price, "prevClosePrice": price, "lastPrice": price,
+                "lastQty": views.amount(s.min_qty), "bidPrice": views.amount(bids[0][0]),
+                "bidQty": views.amount(bids[0][1]), "askPrice": views.amount(asks[0][0]),
+                "askQty": views.amount(asks[0][1]), "openPrice": price, "highPrice": price, "lowPrice": price,
+                "volume": views.amount(0), "quoteVolume": views.amount(0), "openTime": now - 86_400_000,
+                "closeTime": now, "firstId": -1, "lastId": -1, "count": 0,
+            }
+        return self._tickers(call, shape)
+
+    # ---- account ----------------------------------------------------------------------------
+
+    def account(self, call: Call) -> dict:
+        omit = p.text(call.params, "omitZeroBalances")
+        if omit not in (None, "true", "false"):
+            raise errors.invalid_value("omitZeroBalances")
+        balances = ledger.balances(self.store, call.key.account_id)
+        return views.account(balances, call.key, call.now_ms, omit == "true")
+
+    def api_restrictions(self, call: Call) -> dict:
+        return views.api_restrictions(call.key)
+
+    def withdraw(self, call: Call) -> dict:
+        coin = p.text(call.params, "coin", required=True)
+        p.text(call.params, "address", required=True)
+        amount = p.decimal(call.params, "amount", required=True)
+        if amount <= 0:
+            raise errors.mandatory("amount")
+        reference = secrets.token_hex(16)
+        try:
+            ledger.withdraw(self.store, call.key.account_id, coin, amount, reference, call.now_ms)
+        except ledger.LedgerError:
+            # wording of the SAPI wallet error; not in the Spot errors list (see docs/localnet.md)
+            raise BinanceError(400, -4026, "User has insufficient balance") from None
+        return {"id": reference}
+
+    # ---- orders -----------------------------------------------------------------------------
+
+    def _order_request(self, call: Call) -> tuple[ledger.OrderRequest, str]:
+        sym = self.symbol(call)
+        side = p.text(call.params, "side", required=True)
+        if side not in ("BUY", "SELL"):
+            raise errors.invalid_side()
+        kind = p.text(call.params, "type", required=True)
+        if kind in UNSUPPORTED_TYPES:
+            raise errors.order_rejected(UNSUPPORTED_TYPES[kind])
+        if kind not in ("LIMIT", "MARKET", "LIMIT_MAKER"):
+            raise errors.invalid_type()
+        tif = p.text(call.params, "timeInForce")
+        qty = p.decimal(call.params, "quantity")
+        quote = p.decimal(call.params, "quoteOrderQty")
+        price = p.decimal(call.params, "price")
+        client_id = p.text(call.params, "newClientOrderId")
+        if client_id is not None and not CLIENT_ID_RE.match(client_id):
+            raise errors.illegal_chars("newClientOrderId", CLIENT_ID_RANGE)
+        for name in ("strategyId", "strategyType"):
+            p.integer(call.params, name)
+        stp = p.text(call.params, "selfTradePreventionMode")
+        if stp not in (None, "NONE"):
+            raise errors.invalid_value("selfTradePreventionMode")
+        resp_type = p.text(call.params, "newOrderRespType") or ("FULL" if kind in ("LIMIT", "MARKET") else "ACK")
+        if resp_type not in ("ACK", "RESULT", "FULL"):
+            raise errors.invalid_value("newOrderRespType")
+        if kind == "LIMIT":
+            if tif is None:
+                raise errors.mandatory("timeInForce")
+            if tif not in ("GTC", "IOC", "FOK"):
+                raise errors.invalid_tif()
+        elif tif is not None:
+            raise BinanceError(400, -1114, "TimeInForce parameter sent when not required.")
+        if kind in ("LIMIT", "LIMIT_MAKER"):
+            if qty is None:
+                raise errors.mandatory("quantity")
+            if price is None:
+                raise errors.mandatory("price")
+            if quote is not None:
+                raise errors.not_required("quoteOrderQty")
+        else:
+            if price is not None:
+                raise errors.not_required("price")
+            if qty is None and quote is None:
+                raise errors.either("quantity", "quoteOrderQty")
+            if qty is not None and quote is not None:
+                raise errors.not_required("quoteOrderQty")
+        failed = sym.failed_filter(price, qty, kind == "MARKET")
+        if failed is None and quote is not None and quote < sym.min_notional:
+            failed = "NOTIONAL"
+        if failed is not None:
+            raise errors.filter_failure(failed)
+        req = ledger.OrderRequest(
+            account_id=call.key.account_id, symbol=sym, side=side, type=kind, time_in_force=tif, price=price,
+            qty=qty, quote_qty=quote, client_order_id=client_id,
+        )
+        return req, resp_type
+
+    def new_order(self, call: Call) -> tuple[dict, dict]:
+        req, resp_type = self._order_request(call)
+        try:
+            row, fills = ledger.place_order(self.store, req, call.now_ms)
+        except ledger.LedgerError as exc:
+            raise errors.order_rejected(LEDGER_MESSAGES[exc.reason]) from None
+        counts = self.order_counter.add(call.key.account_id)
+        headers = {"X-MBX-ORDER-COUNT-10S": str(counts[10]), "X-MBX-ORDER-COUNT-1D": str(counts[86400])}
+        return views.new_order(row, fills, resp_type), headers
+
+    def test_order(self, call: Call) -> dict:
+        self._order_request(call)
+        flag = p.text(call.params, "computeCommissionRates")
+        if flag not in (None, "true", "false"):
+            raise errors.invalid_value("computeCommissionRates")
+        if flag != "true":
+            return {}
+        rates = {"maker": views.COMMISSION, "taker": views.COMMISSION}
+        zero = {"maker": views.amount(0), "taker": views.amount(0)}
+        return {"standardCommissionForOrder": rates, "specialCommissionForOrder": zero,
+                "taxCommissionForOrder": zero,
+                "discount": {"enabledForAccount": False, "enabledForSymbol": False, "discountAsset": "BNB",
+                             "discount": views.amount(0)}}
+
+    def _order_ids(self, call: Call) -> tuple[market.Symbol, int | None, str | None]:
+        sym = self.symbol(call)
+        order_id = p.integer(call.params, "orderId")
+        client_id = p.text(call.params, "origClientOrderId")
+        if order_id is None and client_id is None:
+            raise errors.either("orderId", "origClientOrderId")
+        return sym, order_id, client_id
+
+    def get_order(self, call: Call) -> dict:
+        sym, order_id, client_id = self._order_ids(call)
+        try:
+            return views.order(ledger.find_order(self.store, call.key.account_id, sym.name, order_id, client_id))
+        except ledger.LedgerError:
+            raise errors.no_such_order() from None
+
+    def cancel_order(self, call: Call) -> dict:
+        sym, order_id, client_id = self._order_ids(call)
+        cancel_id = p.text(call.params, "newClientOrderId") or "loc" + secrets.token_hex(10)
+        restriction = p.text(call.params, "cancelRestrictions")
+        if restriction not in (None, "ONLY_NEW", "ONLY_PARTIALLY_FILLED"):
+            raise BinanceError(400, -1145, "Invalid cancelRestrictions")
+        if restriction is not None:
+            try:
+                current = ledger.find_order(self.store, call.key.account_id, sym.name, order_id, client_id)
+            except ledger.LedgerError:
+                raise errors.cancel_rejected() from None
+            wanted = "NEW" if restriction == "ONLY_NEW" else "PARTIALLY_FILLED"
+            if current["status"] in ledger.OPEN_STATUSES and current["status"] != wanted:
+                raise errors.cancel_rejected("Order was not canceled due to cancel restrictions.")
+        try:
+            row = ledger.cancel_order(self.store, call.key.account_id, sym.name, order_id, client_id, call.now_ms)
+        except ledger.LedgerError:
+            raise errors.cancel_rejected() from None
+        return views.canceled(row, cancel_id, call.now_ms)
+
+    def cancel_all(self, call: Call) -> list:
+        sym = self.symbol(call)
+        rows = ledger.cancel_all(self.store, call.key.account_id, sym.name, call.now_ms)
+        if not rows:
+            raise errors.cancel_rejected()
+        return [views.canceled(r, "loc" + secrets.token_hex(10), call.now_ms) for r in rows]
+
+    def open_orders(self, call: Call) -> list:
+        sym = self.symbol(call, required=False)
+        rows = ledger.open_orders(self.store, call.key.account_id, sym.name if sym else None)
+        return [views.order(r) for r in rows]
+
+    @staticmethod
+    def _limit(call: Call) -> int:
+        limit = p.integer(call.params, "limit")
+        return 500 if limit is None else max(1, min(limit, 1000))
+
+    def all_orders(self, call: Call) -> list:
+        sym = self.symbol(call)
+        rows = ledger.orders(
+            self.store, call.key.account_id, sym.name, from_id=p.integer(call.params, "orderId"),
+            start_ms=p.integer(call.params, "startTime"), end_ms=p.integer(call.params, "endTime"),
+            limit=self._limit(call),
+        )
+        return [views.order(r) for r in rows]
+
+    def my_trades(self, call: Call) -> list:
+        sym = self.symbol(call)
+        rows = ledger.trades(
+            self.store, call.key.account_id, sym.name, order_id=p.integer(call.params, "orderId"),
+            from_id=p.integer(call.params, "fromId"), start_ms=p.integer(call.params, "startTime"),
+            end_ms=p.integer(call.params, "endTime"), limit=self._limit(call),
+        )
+        return [views.trade(r) for r in rows]
+
+
+def _depth_weight(values: dict[str, str]) -> int:
+    try:
+        limit = int(values.get("limit") or 100)
+    except ValueError:
+        return 5
+    return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
+
+
+def _symbol_weight(one: int, many: int) -> Callable[[dict[str, str]], int]:
+    return lambda values: one if values.get("symbol") else many
+
+
+ORDER_PARAMS = {"symbol", "side", "type", "timeInForce", "quantity", "quoteOrderQty", "price", "newClientOrderId",
+                "newOrderRespType", "strategyId", "strategyType", "selfTradePreventionMode"}
+
+
+def _route(handler, weight, permission=None, allowed=()) -> Route:
+    names = set(allowed) | (SIGNED_PARAMS if permission else set())
+    return Route(handler, weight if callable(weight) else fixed(weight), permission, frozenset(names))
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v3/ping"): _route(BinanceApp.ping, 1),
+    ("GET", "/api/v3/time"): _route(BinanceApp.time, 1),
+    ("GET", "/api/v3/exchangeInfo"): _route(
+        BinanceApp.exchange_info, 20, None, {"symbol", "symbols", "permissions", "showPermissionSets", "symbolStatus"}),
+    ("GET", "/api/v3/depth"): _route(BinanceApp.depth, _depth_weight, None, {"symbol", "limit"}),
+    ("GET", "/api/v3/ticker/price"): _route(BinanceApp.ticker_price, _symbol_weight(2, 4), None, {"symbol", "symbols"}),
+    ("GET", "/api/v3/ticker/24hr"): _route(BinanceApp.ticker_24hr, _symbol_weight(2, 80), None, {"symbol", "symbols"}),
+    ("GET", "/api/v3/account"): _route(BinanceApp.account, 20, "read", {"omitZeroBalances"}),
+    ("POST", "/api/v3/order"): _route(BinanceApp.new_order, 1, "trade", ORDER_PARAMS),
+    ("POST", "/api/v3/order/test"): _route(BinanceApp.test_order, 1, "trade", ORDER_PARAMS | {"computeCommissionRates"}),
+    ("GET", "/api/v3/order"): _route(BinanceApp.get_order, 4, "read", {"symbol", "orderId", "origClientOrderId"}),
+    ("DELETE", "/api/v3/order"): _route(
+        BinanceApp.cancel_order, 1, "trade",
+        {"symbol", "orderId", "origClientOrderId", "newClientOrderId", "cancelRestrictions"}),
+    ("GET", "/api/v3/openOrders"): _route(BinanceApp.open_orders, _symbol_weight(6, 80), "read", {"symbol"}),
+    ("DELETE", "/api/v3/openOrders"): _route(BinanceApp.cancel_all, 1, "trade", {"symbol"}),
+    ("GET", "/api/v3/allOrders"): _route(
+        BinanceApp.all_orders, 20, "read", {"symbol", "orderId", "startTime", "endTime", "limit"}),
+    ("GET", "/api/v3/myTrades"): _route(
+        BinanceApp.my_trades, lambda v: 5 if v.get("orderId") else 20, "read",
+        {"symbol", "orderId", "startTime", "endTime", "fromId", "limit"}),
+    ("GET", "/sapi/v1/account/apiRestrictions"): _route(BinanceApp.api_restrictions, 1, "read"),
+    ("POST", "/sapi/v1/capital/withdraw/apply"): _route(
+        BinanceApp.withdraw, 1, "withdraw",
+        {"coin", "address", "amount", "network", "addressTag", "withdrawOrderId", "name", "walletType",
+         "transactionFeeFlag"}),
+}

@@ -1,0 +1,81 @@
+"""Run one uvicorn server per exchange on 127.0.0.1, each in its own thread; write the port file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from localnet import exchanges
+from localnet.core.store import Store
+
+HOST = "127.0.0.1"
+
+
+class ExchangeServer:
+    """One exchange's HTTP server on a background thread."""
+
+    def __init__(self, name: str, app, port: int) -> None:
+        self.name = name
+        config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name=f"localnet-{name}", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def wait_started(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError(f"localnet: the {self.name} server did not start (is its port taken?)")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"localnet: the {self.name} server did not start in {timeout:.0f} s")
+            time.sleep(0.01)
+
+    @property
+    def url(self) -> str:
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://{HOST}:{port}"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.server.should_exit = True
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+
+
+def default_ports() -> dict[str, int]:
+    return {name: module.DEFAULT_PORT for name, module in exchanges.EXCHANGES.items()}
+
+
+def start_servers(store: Store, ports: dict[str, int], limits: dict | None = None) -> list[ExchangeServer]:
+    """Start every exchange and return once all of them accept connections."""
+    servers = []
+    try:
+        for name, module in exchanges.EXCHANGES.items():
+            server = ExchangeServer(name, module.make_app(store, **(limits or {})), ports.get(name, module.DEFAULT_PORT))
+            server.start()
+            servers.append(server)
+        for server in servers:
+            server.wait_started()
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+def write_port_file(path: str | Path, urls: dict[str, str]) -> None:
+    """Write {"exchange": "http://127.0.0.1:PORT"} atomically (temp file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".ports-", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(urls, f)
+        f.write("\n")
+    os.replace(tmp, path)
