@@ -22,7 +22,9 @@ class ExchangeServer:
 
     def __init__(self, name: str, app, port: int) -> None:
         self.name = name
-        config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False,
+                                # never rewrite the client address from X-Forwarded-For and friends
+                                proxy_headers=False, server_header=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"localnet-{name}", daemon=True)
 
