@@ -22,13 +22,14 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test lab localnet clean
+.PHONY: help install serve build test lab notebooks localnet clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
 	@echo "make test      set up, then run every test (snippets, site build, notebooks, browser)"
 	@echo "make install   create or update .venv from uv.lock (idempotent)"
 	@echo "make build     strict build of the site into site/"
+	@echo "make notebooks re-run the notebooks and store their outputs (nbval checks them)"
 	@echo "make lab       JupyterLab on notebooks/ with the project's kernel"
 	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
 	@echo "make clean     remove .venv, site/ and caches"
@@ -53,12 +54,15 @@ build: install
 	$(BIN)/mkdocs build --strict --site-dir site
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
 	@rm -f $(VENV)/.installed
 	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --notebook-dir notebooks
+
+notebooks: install
+	$(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)
 
 localnet: install
 	$(BIN)/python -m localnet serve

@@ -1,0 +1,99 @@
+"""The built site in real Chromium: what a reader sees and does, and what the browser fetches."""
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+SIGNING = "signing/step-by-step/"
+NOTEBOOK = "notebooks/01-sign-a-request/"
+DOC_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
+
+
+@pytest.fixture
+def errors(page: Page) -> list[str]:
+    """Console errors and uncaught exceptions on every page the test visits."""
+    found: list[str] = []
+    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: found.append(str(exc)))
+    return found
+
+
+def scheme(page: Page) -> str:
+    return page.locator("body").get_attribute("data-md-color-scheme")
+
+
+def test_home_page_renders(page: Page, site_url: str, errors: list[str]):
+    page.goto(site_url)
+    expect(page).to_have_title(re.compile("KeyLab"))
+    expect(page.locator("h1")).to_have_text(re.compile(r"^KeyLab: learn exchange API keys by doing"))
+    expect(page.get_by_role("link", name="Signing a request, step by step").first).to_be_visible()
+    assert errors == []
+
+
+def test_dark_mode_choice_persists_across_pages(page: Page, site_url: str, errors: list[str]):
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url)
+    assert scheme(page) == "default"
+    page.locator("form[data-md-component=palette] label:visible").click()  # the sun/moon button
+    assert scheme(page) == "slate"
+    page.get_by_role("link", name="Signing a request, step by step").first.click()
+    page.wait_for_url(re.compile(re.escape(SIGNING)))
+    assert scheme(page) == "slate"
+    page.goto(site_url + NOTEBOOK)  # a full load this time, not instant navigation
+    assert scheme(page) == "slate"
+    assert errors == []
+
+
+def test_search_finds_the_signing_page(page: Page, site_url: str):
+    page.goto(site_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("recvWindow")
+    expect(page.locator(f'.md-search-result__item a[href*="{SIGNING}"]').first).to_be_visible()
+
+
+def test_signing_page_draws_its_diagram_with_the_self_hosted_mermaid(page: Page, site_url: str, errors):
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.goto(site_url + SIGNING)
+    expect(page.locator("div.mermaid")).to_have_count(1)  # Material swaps the fence for a drawn diagram
+    assert any(url.endswith("assets/vendor/mermaid/mermaid.min.js") for url in loaded)
+    assert errors == []
+
+
+def test_notebook_page_shows_stored_outputs_and_download_link(page: Page, site_url: str, errors):
+    page.goto(site_url + NOTEBOOK)
+    expect(page.get_by_text(f"documented: {DOC_SIGNATURE}")).to_be_visible()
+    expect(page.get_by_text("identical:  True")).to_be_visible()
+    download = page.locator("a[download]", has=page.locator("svg"))
+    expect(download).to_have_attribute("href", re.compile(r"01-sign-a-request\.ipynb$"))
+    response = page.request.get(page.url.split("#")[0] + "01-sign-a-request.ipynb")
+    assert response.ok
+    assert json.loads(response.body())["nbformat"] == 4
+    assert errors == []
+
+
+def test_no_request_leaves_the_machine(page: Page, site_url: str):
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+    page.goto(site_url)
+    page.get_by_role("link", name="Signing a request, step by step").first.click()  # instant navigation
+    page.wait_for_url(re.compile(re.escape(SIGNING)))
+    expect(page.locator("div.mermaid")).to_have_count(1)
+    page.goto(site_url + NOTEBOOK)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("signature")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    assert hosts - {""} == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("path", ["", SIGNING, NOTEBOOK])
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path: str, color_scheme: str):
+    page.emulate_media(color_scheme=color_scheme)
+    page.goto(site_url + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
