@@ -22,6 +22,7 @@ class ExchangeServer:
 
     def __init__(self, name: str, app, port: int) -> None:
         self.name = name
+        self.app = app
         config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False,
                                 # never rewrite the client address from X-Forwarded-For and friends
                                 proxy_headers=False, server_header=False)
