@@ -32,7 +32,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     store = Store(args.db)
     clock.set_clock(store, args.frozen_time_ms, args.clock_offset_ms)
     limits = {"weight_limit": args.weight_limit, "ban_after": args.ban_after}
-    servers = start_servers(store, _ports(args), limits)
+    try:
+        servers = start_servers(store, _ports(args), limits)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
     urls = {s.name: s.url for s in servers}
     if args.port_file:
         write_port_file(args.port_file, urls)

@@ -205,10 +205,11 @@ def get(store: Store, key_id: int) -> Key | None:
     return _from_row(row) if row else None
 
 
-def find(store: Store, exchange: str, api_key: str) -> Key | None:
-    """The live (not revoked) key with this API-key string, if any."""
+def find(store: Store, exchange: str, api_key: str, include_revoked: bool = False) -> Key | None:
+    """The live (or, with include_revoked, any) key with this API-key string, if any."""
     row = store.db.execute(
-        "SELECT * FROM keys WHERE exchange = ? AND api_key = ? AND revoked = 0", (exchange, api_key)
+        "SELECT * FROM keys WHERE exchange = ? AND api_key = ? AND revoked <= ?",
+        (exchange, api_key, 1 if include_revoked else 0),
     ).fetchone()
     return _from_row(row) if row else None
 

@@ -136,7 +136,7 @@ class BinanceApp:
             response = self._error(exc)
         if route is not None and route.permission is not None:
             if key_id is None and header:
-                found = keys.find(self.store, EXCHANGE, header)
+                found = keys.find(self.store, EXCHANGE, header, include_revoked=True)
                 key_id = found.id if found else None
             activity.record(
                 self.store, time_ms=clock.now_ms(self.store), exchange=EXCHANGE, key_id=key_id, client_ip=peer,

@@ -1,0 +1,139 @@
+"""The real CLI in subprocesses: port file, keys created while serving, clock changes, SIGKILL and restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from localnet.core import ledger
+from localnet.core.store import Store
+from tests.localnet.conftest import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
+                                     assert_error)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "localnet", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def serve(db: Path, port_file: Path, *extra: str) -> subprocess.Popen:
+    port_file.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "localnet", "serve", "--db", str(db), "--port", "binance=0",
+                             "--port-file", str(port_file), *extra], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()  # printed after the port file is written
+    assert line.startswith("binance http://127.0.0.1:"), (line, proc.stderr.read() if proc.poll() is not None else "")
+    return proc
+
+
+def test_serve_kill_restart(tmp_path):
+    db, port_file = tmp_path / "net.db", tmp_path / "ports.json"
+    first = serve(db, port_file, "--frozen-time-ms", str(DOC_TIME))
+    try:
+        assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+        urls = json.loads(port_file.read_text())
+        assert list(urls) == ["binance"]
+        base = urls["binance"]
+        assert httpx.get(base + "/api/v3/time").json() == {"serverTime": DOC_TIME}
+
+        # Binance's published example, imported with the CLI while the server runs.
+        cli("keys", "create", "--exchange", "binance", "--db", str(db), "--api-key", DOC_API_KEY,
+            "--secret", DOC_SECRET, "--permissions", "read,trade", "--json")
+        r = httpx.post(f"{base}/api/v3/order?{DOC_PAYLOAD}&signature={DOC_SIGNATURE}",
+                       headers={"X-MBX-APIKEY": DOC_API_KEY})
+        assert r.status_code == 200, r.text
+
+        # Another process switches the clock back to real time: the example is now too old.
+        assert "real time" in cli("clock", "--db", str(db), "--real")
+        r = httpx.post(f"{base}/api/v3/order?{DOC_PAYLOAD}&signature={DOC_SIGNATURE}",
+                       headers={"X-MBX-APIKEY": DOC_API_KEY})
+        assert_error(r, 400, -1021, "Timestamp for this request is outside of the recvWindow.")
+
+        key = json.loads(cli("keys", "create", "--exchange", "binance", "--db", str(db),
+                             "--permissions", "read,trade", "--label", "durable", "--json"))
+        assert set(key) >= {"id", "exchange", "api_key", "secret", "passphrase", "permissions", "ips", "type"}
+        listing = cli("keys", "list", "--db", str(db))
+        assert key["api_key"] in listing and key["secret"] not in listing
+        client = Binance(base, key)
+        acknowledged = {}
+        for i in range(20):
+            if i % 2:
+                r = client.signed("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                                  timeInForce="GTC", quantity="0.001", price=str(50000 + i))
+            else:
+                r = client.signed("POST", "/api/v3/order", symbol="ETHUSDT", side="SELL", type="MARKET",
+                                  quantity="0.01")
+            assert r.status_code == 200, r.text
+            acknowledged[r.json()["orderId"]] = r.json()["status"]
+        client.close()
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(30)
+
+    second = serve(db, port_file)
+    try:
+        client = Binance(json.loads(port_file.read_text())["binance"], key)
+        for symbol in ("BTCUSDT", "ETHUSDT"):
+            stored = {o["orderId"]: o["status"] for o in
+                      client.signed("GET", "/api/v3/allOrders", symbol=symbol).json()}
+            for order_id, status in acknowledged.items():
+                if order_id in stored:
+                    assert stored[order_id] == status
+        found = set()
+        for symbol in ("BTCUSDT", "ETHUSDT"):
+            found |= {o["orderId"] for o in client.signed("GET", "/api/v3/allOrders", symbol=symbol).json()}
+        assert set(acknowledged) <= found
+        assert len(client.signed("GET", "/api/v3/openOrders", symbol="BTCUSDT").json()) == 10
+        log = cli("log", "--db", str(db), "--key", str(key["id"]), "--json")
+        assert len(json.loads(log)) >= 20
+        client.close()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(30)
+    store = Store(db)
+    held = ledger.balances(store, key["account_id"])
+    expected = ledger.expected_totals(store, key["account_id"])
+    assert all(free + locked == expected.get(asset, 0) for asset, (free, locked) in held.items())
+    store.close()
+
+
+def test_port_already_taken_fails_cleanly(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "localnet", "serve", "--db", str(tmp_path / "x.db"),
+                               "--port", f"binance={port}"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "did not start" in done.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--permissions", "read,fly"], "unknown permission"),
+    (["--ip", "300.1.1.1"], "not an IP address"),
+    (["--type", "ecdsa"], "binance keys are"),
+    (["--type", "ed25519"], "needs --public-key"),
+    (["--permissions", "withdraw"], "IP-restricted"),
+    (["--api-key", "short", "--secret", "s"], "64 letters and digits"),
+])
+def test_keys_create_refuses_bad_input(tmp_path, args, message):
+    from localnet.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["keys", "create", "--exchange", "binance", "--db", str(tmp_path / "k.db"), *args])
+    assert message in str(stopped.value)
