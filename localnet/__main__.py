@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -29,6 +30,7 @@ def _ports(args: argparse.Namespace) -> dict[str, int]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = Store(args.db)
     clock.set_clock(store, args.frozen_time_ms, args.clock_offset_ms)
     limits = {"weight_limit": args.weight_limit, "ban_after": args.ban_after}

@@ -308,3 +308,14 @@ def test_random_garbage_never_gives_5xx(trader):
         assert 200 <= r.status_code < 500, (r.status_code, r.text, query, body)
         if r.status_code >= 400:
             assert set(r.json()) == {"code", "msg"}
+
+
+def test_oversized_body(trader):
+    r = trader.raw("POST", "/api/v3/order", body=b"a=" + b"1" * 70_000,
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert_error(r, 400, -1101, "Too many parameters sent for this endpoint.")
+
+
+def test_too_many_parameters(trader):
+    query = "&".join(f"p{i}=1" for i in range(70))
+    assert_error(trader.raw("GET", f"/api/v3/ping?{query}"), 400, -1101, "Too many parameters sent for this endpoint.")

@@ -84,17 +84,35 @@ class BinanceApp:
         route = ROUTES.get((request.method, scope["path"]))
         key_id = None
         try:
-            try:
-                body = await request.body()
-            except Exception:  # a client that hangs up mid-body
-                body = b""
-            response, key_id = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
+            body = await self._read_body(request)
+            if body is None:
+                self.limiter.charge(peer, 1)
+                response = self._error(errors.BinanceError(400, -1101, "Too many parameters sent for this endpoint."))
+            else:
+                response, key_id = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
         except Exception:  # never let a bug become a 500 or an HTML page
             log.exception("unexpected error on %s %s", request.method, scope["path"])
             response = self._error(errors.unknown())
         response.headers["X-MBX-USED-WEIGHT-1M"] = str(self.limiter.used(peer))
         response.headers["X-MBX-USED-WEIGHT"] = str(self.limiter.used(peer))
         await response(scope, receive, send)
+
+    @staticmethod
+    async def _read_body(request: Request) -> bytes | None:
+        """The raw body, or None when it is larger than any Binance request can be."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > p.MAX_BODY:
+            return None
+        chunks, size = [], 0
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > p.MAX_BODY:
+                    return None
+                chunks.append(chunk)
+        except Exception:  # a client that hangs up mid-body
+            return b""
+        return b"".join(chunks)
 
     @staticmethod
     def _error(error: BinanceError) -> JSONResponse:
