@@ -59,7 +59,8 @@ test: install
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
 	@rm -f $(VENV)/.installed
-	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --notebook-dir notebooks
+	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --notebook-dir notebooks --ServerApp.ip=127.0.0.1 \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: install
 	$(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)
