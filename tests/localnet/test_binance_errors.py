@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from localnet.exchanges.binance import app as binance_app
-from tests.localnet.conftest import Binance, assert_error, hmac_hex, now_ms
+from tests.localnet.support import Binance, assert_error, hmac_hex, now_ms
 
 T = 1_700_000_000_000
 REJECTED = (401, -2015, "Invalid API-key, IP, or permissions for action.")

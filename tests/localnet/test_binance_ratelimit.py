@@ -6,7 +6,7 @@ import pytest
 
 from localnet.client import start
 from localnet.core.ratelimit import WeightLimiter
-from tests.localnet.conftest import Binance, assert_error
+from tests.localnet.support import Binance, assert_error
 
 LIMIT = 40
 NOW = 1_800_000_030.0  # a fixed instant, 30 s into its minute

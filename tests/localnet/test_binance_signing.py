@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from localnet.client import start
-from tests.localnet.conftest import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
+from tests.localnet.support import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
                                      assert_error, hmac_hex)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -200,3 +200,16 @@ def _rsa_public_pem() -> str:
 
 def _rsa_sign(payload: str) -> str:
     return base64.b64encode(_rsa_private().sign(payload.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def test_official_non_ascii_example_is_verified_over_its_encoded_bytes(doc):
+    """rest-api.md's second HMAC example: symbol １２３４５６, signed in its percent-encoded form."""
+    net, client = doc
+    payload = ("symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96&side=BUY&type=LIMIT"
+               "&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559")
+    signature = "e1353ec6b14d888f1164ae9af8228a3dbd508bc82eb867db8ab6046442f33ef3"
+    assert hmac_hex(DOC_SECRET, payload) == signature
+    # The signature is accepted; the symbol simply does not trade on localnet.
+    assert_error(client.raw("POST", f"/api/v3/order?{payload}&signature={signature}"), 400, -1121, "Invalid symbol.")
+    unencoded = hmac_hex(DOC_SECRET, payload.replace(payload[7:61], "１２３４５６"))
+    assert_error(client.raw("POST", f"/api/v3/order?{payload}&signature={unencoded}"), *BAD_SIGNATURE)

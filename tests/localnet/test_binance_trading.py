@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 
 from localnet.core import ledger, market
-from tests.localnet.conftest import Binance, assert_error
+from tests.localnet.support import Binance, assert_error
 
 
 def balances(client: Binance) -> dict[str, tuple[Decimal, Decimal]]:

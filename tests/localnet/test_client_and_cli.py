@@ -12,7 +12,7 @@ from localnet.__main__ import main
 from localnet.client import connect, start
 from localnet.core.store import DEFAULT_DB, PROJECT_ROOT
 from localnet.server import write_port_file
-from tests.localnet.conftest import Binance, assert_error
+from tests.localnet.support import Binance, assert_error
 
 
 def test_default_db_lives_in_the_project():

@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 
 from localnet.core import ledger
-from tests.localnet.conftest import Binance
+from tests.localnet.support import Binance
 from tests.localnet.test_binance_trading import assert_ledger_consistent
 
 

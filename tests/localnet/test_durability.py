@@ -16,7 +16,7 @@ import pytest
 
 from localnet.core import ledger
 from localnet.core.store import Store
-from tests.localnet.conftest import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
+from tests.localnet.support import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
                                      assert_error)
 
 ROOT = Path(__file__).resolve().parents[2]
