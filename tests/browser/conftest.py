@@ -31,12 +31,14 @@ CHROMIUM_FLAGS = [
 
 
 def find_chromium(playwright) -> str | None:
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]
-    for candidate in candidates:
+    """The browser to drive; an explicit $CHROMIUM is used as given, never second-guessed."""
+    if os.environ.get("CHROMIUM"):
+        chosen = os.environ["CHROMIUM"]
+        return chosen if os.access(chosen, os.X_OK) else None
+    for candidate in ["/usr/bin/chromium", shutil.which("chromium"), playwright.chromium.executable_path]:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    bundled = playwright.chromium.executable_path
-    return bundled if bundled and os.access(bundled, os.X_OK) else None
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +46,9 @@ def browser_type_launch_args(browser_type_launch_args, playwright) -> dict:
     executable = find_chromium(playwright)
     if executable is None:
         message = (
-            "no Chromium found: install Debian's `chromium` package or set CHROMIUM=/path/to/chrome"
+            f"no Chromium at $CHROMIUM={os.environ['CHROMIUM']}"
+            if os.environ.get("CHROMIUM")
+            else "no Chromium found: install Debian's `chromium` package or set CHROMIUM=/path/to/chrome"
         )
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message} (CI=true: browser tests must run)", pytrace=False)
