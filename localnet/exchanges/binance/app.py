@@ -7,7 +7,6 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -82,14 +81,13 @@ class BinanceApp:
         request = Request(scope, receive)
         peer = (scope.get("client") or ("unknown", 0))[0]  # the TCP peer; forwarding headers are ignored
         route = ROUTES.get((request.method, scope["path"]))
-        key_id = None
         try:
             body = await self._read_body(request)
             if body is None:
                 self.limiter.charge(peer, 1)
                 response = self._error(errors.BinanceError(400, -1101, "Too many parameters sent for this endpoint."))
             else:
-                response, key_id = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
+                response, _ = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
         except Exception:  # never let a bug become a 500 or an HTML page
             log.exception("unexpected error on %s %s", request.method, scope["path"])
             response = self._error(errors.unknown())

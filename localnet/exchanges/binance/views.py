@@ -136,7 +136,7 @@ def new_order(row: dict, fills: list[dict], resp_type: str) -> dict:
     if resp_type == "ACK":
         return out
     out.update(_order_state(row))
-    out["workingTime"] = row["time_ms"] if row["status"] in ledger.OPEN_STATUSES or row["type"] != "MARKET" else -1
+    out["workingTime"] = row["time_ms"]
     out["selfTradePreventionMode"] = "NONE"
     if resp_type == "FULL":
         out["fills"] = [
