@@ -78,12 +78,21 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
         print(f"key {key['id']} for {key['exchange']} (account {key['account_id']}), type {key['type']}, "
               f"permissions {','.join(key['permissions']) or '-'}, IPs {','.join(key['ips']) or 'any'}")
         print(f"api key: {key['api_key']}")
-        if key["secret"] is not None:
-            print(f"secret:  {key['secret']}")
-            print("The secret is shown only this once; store it now.")
+        _print_once(key)
         if key["passphrase"] is not None:
             print(f"passphrase: {key['passphrase']}")
     return 0
+
+
+def _print_once(key: dict) -> None:
+    """The secret or generated private key, with the warning that it will not be shown again."""
+    if key.get("secret") is not None:
+        print(f"secret:  {key['secret']}")
+    if key.get("private_key") is not None:
+        print("private key:")
+        print(key["private_key"].rstrip("\n"))
+    if key.get("secret") is not None or key.get("private_key") is not None:
+        print("It is shown only this once; store it now.")
 
 
 def _when(ms: int | None) -> str:
@@ -117,16 +126,14 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     try:
-        key = keys.rotate(Store(args.db), args.id, _read_pem(args.public_key))
+        key = provision.rotate_key(Store(args.db), args.id, _read_pem(args.public_key))
     except keys.KeyProblem as exc:
         raise SystemExit(f"localnet: {exc}") from None
     if args.json:
         print(json.dumps(key))
     else:
         print(f"key {key['id']} rotated; the old secret no longer works")
-        if key["secret"] is not None:
-            print(f"secret:  {key['secret']}")
-            print("The secret is shown only this once; store it now.")
+        _print_once(key)
     return 0
 
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from localnet import provision
-from localnet.core import activity, clock
+from localnet.core import activity, clock, keys
 from localnet.core.store import DEFAULT_DB, Store
 from localnet.exchanges import EXCHANGES
 from localnet.server import ExchangeServer, start_servers
@@ -62,6 +62,14 @@ class Localnet:
             public_key_pem=public_key_pem, api_key=api_key, secret=secret, passphrase=passphrase,
             account_id=account_id,
         )
+
+    def rotate_key(self, key_id: int, public_key_pem: str | None = None) -> dict:
+        """A new secret (or key pair) for key `key_id`; the old one stops working at once."""
+        return provision.rotate_key(self.store, key_id, public_key_pem)
+
+    def revoke_key(self, key_id: int) -> None:
+        """Revoke key `key_id`; every later request with it is refused."""
+        keys.revoke(self.store, key_id)
 
     def set_clock(self, frozen_time_ms: int | None = None, offset_ms: int = 0) -> None:
         """Freeze (or unfreeze, with None) and shift the exchanges' clock; takes effect on the next request."""

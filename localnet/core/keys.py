@@ -27,6 +27,27 @@ class KeyProblem(ValueError):
     """A key could not be created or changed; the message says why."""
 
 
+@dataclass
+class KeySpec:
+    """A key about to be created or rotated, before it is stored.
+
+    An exchange's `prepare_key(spec)` checks it against that exchange's rules and fills in what
+    the exchange would generate (its API-key format, its secret format, a key pair whose
+    private half is shown once in `private_key`).
+    """
+
+    type: str = "hmac"
+    permissions: tuple[str, ...] = ("read",)
+    ips: tuple[str, ...] = ()
+    label: str | None = None
+    api_key: str | None = None
+    secret: str | None = None
+    public_key_pem: str | None = None
+    passphrase: str | None = None
+    private_key: str | None = None
+    rotating: bool = False
+
+
 @dataclass(frozen=True)
 class Key:
     """One stored API key (the server side of it)."""
@@ -227,15 +248,16 @@ def revoke(store: Store, key_id: int) -> None:
             raise KeyProblem(f"no key {key_id}")
 
 
-def rotate(store: Store, key_id: int, public_key_pem: str | None = None) -> dict:
+def rotate(store: Store, key_id: int, public_key_pem: str | None = None, secret: str | None = None) -> dict:
     """Give key `key_id` a new secret (or a new public key); the old one stops working at once."""
     key = get(store, key_id)
     if key is None or key.revoked:
         raise KeyProblem(f"no live key {key_id}")
-    secret = None
     if key.type == "hmac":
-        secret = random_token(64)
+        secret = secret or random_token(64)
+        public_key_pem = None
     else:
+        secret = None
         if not public_key_pem:
             raise KeyProblem(f"rotating a {key.type} key needs the new --public-key PEM_FILE")
         public_key_pem = check_public_key(key.type, public_key_pem)
@@ -251,3 +273,19 @@ def touch(store: Store, key_id: int, now_ms: int) -> None:
     """Record that the key was just used successfully."""
     with store.transaction() as db:
         db.execute("UPDATE keys SET last_used_ms = ? WHERE id = ?", (now_ms, key_id))
+
+
+def accept_nonce(store: Store, key_id: int, nonce: int) -> bool:
+    """Record `nonce` for the key if it is larger than every nonce accepted before; else False.
+
+    Nonces are unsigned 64-bit integers, beyond SQLite's signed range, so they are stored as
+    zero-padded text (which sorts like the numbers) and compared inside one write transaction.
+    """
+    if not 0 <= nonce < 2**64:
+        return False
+    with store.transaction() as db:
+        row = db.execute("SELECT last FROM nonces WHERE key_id = ?", (key_id,)).fetchone()
+        if row is not None and int(row["last"]) >= nonce:
+            return False
+        db.execute("INSERT OR REPLACE INTO nonces (key_id, last) VALUES (?, ?)", (key_id, f"{nonce:020d}"))
+    return True

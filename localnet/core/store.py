@@ -103,6 +103,10 @@ CREATE TABLE IF NOT EXISTS activity (
     error_code INTEGER
 );
 CREATE INDEX IF NOT EXISTS activity_key ON activity (key_id);
+CREATE TABLE IF NOT EXISTS nonces (
+    key_id INTEGER PRIMARY KEY REFERENCES keys(id),
+    last TEXT NOT NULL
+);
 """
 
 

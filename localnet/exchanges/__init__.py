@@ -1,12 +1,30 @@
-"""One module per exchange: its routes, how it authenticates, how it words errors."""
+"""One module per exchange: its routes, how it authenticates, how it words errors.
+
+Each module provides NAME, DEFAULT_PORT, KEY_TYPES, PERMISSION_NAMES, prepare_key(spec) and
+make_app(store, **limits), where limits are the keyword arguments of client.start() (a module
+takes the ones it knows and ignores the rest).
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
-from localnet.exchanges import binance
+NAMES = ("binance", "bybit", "okx", "kraken", "coinbase")
 
-EXCHANGES: dict[str, ModuleType] = {binance.NAME: binance}
+
+def _load() -> dict[str, ModuleType]:
+    loaded = {}
+    for name in NAMES:
+        try:
+            loaded[name] = import_module(f"localnet.exchanges.{name}")
+        except ModuleNotFoundError as exc:  # a dialect not written yet
+            if exc.name != f"localnet.exchanges.{name}":
+                raise
+    return loaded
+
+
+EXCHANGES: dict[str, ModuleType] = _load()
 
 
 def get(name: str) -> ModuleType:

@@ -1,0 +1,249 @@
+"""The request cycle every exchange shares: read the raw bytes, route, authenticate, answer, log.
+
+An exchange (a "dialect") subclasses ExchangeApp and supplies its routes and a handful of small
+methods: how it finds and checks the key, and how it words a result and an error. Everything
+else -- body limits, the TCP peer as the client IP, worker threads, the activity log, turning
+unexpected exceptions into the exchange's own internal-error answer -- happens here, once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, ClassVar
+from urllib.parse import unquote_to_bytes
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from localnet.core import activity, clock, keys
+from localnet.core.store import Store
+
+log = logging.getLogger("localnet")
+DECIMAL_RE = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
+
+
+class ApiError(Exception):
+    """An answer in an exchange's own words. Raise it anywhere below a route.
+
+    `code` is whatever the exchange calls its error (an int, a numeric string, or a text such as
+    "EAPI:Invalid key"); the dialect decides how `code` and `message` appear in the body.
+    """
+
+    def __init__(self, status: int, code: object, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{code} {message}")
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+
+@dataclass
+class Call:
+    """One request as received, plus what the cycle learns about it on the way."""
+
+    method: str
+    path: str
+    query: bytes  # the raw query string, exactly as sent, without "?"
+    body: bytes  # the raw body, exactly as sent
+    headers: Headers
+    peer: str  # the TCP peer address; forwarding headers are never consulted
+    host: str  # the Host header as sent (a JWT may name it)
+    now_us: int = 0
+    key: keys.Key | None = None
+    claimed_key: str | None = None  # the API key string the request named, found or not
+    params: dict[str, Any] = field(default_factory=dict)  # parsed by the dialect
+    route: "Route | None" = None
+
+    @property
+    def now_ms(self) -> int:
+        return self.now_us // 1000
+
+
+@dataclass(frozen=True)
+class Route:
+    """A handler and what it needs: no key (public), or a key with this permission."""
+
+    handler: Callable[[Any, Call], object]
+    permission: str | None = None  # None = public; else read / trade / withdraw
+    cost: int = 1  # rate-limit weight; dialects read it as they see fit
+    name: str = ""  # the exchange's name for this endpoint, for per-endpoint limits
+
+
+class ExchangeApp:
+    """The ASGI app of one exchange. Subclasses set `name`, `routes` and the hooks below."""
+
+    name: ClassVar[str]
+    routes: ClassVar[dict[tuple[str, str], Route]]
+    max_body: ClassVar[int] = 64 * 1024
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ---- hooks a dialect supplies ---------------------------------------------------------------
+
+    def authenticate(self, call: Call) -> keys.Key:
+        """Find the key and check signature, timing, passphrase and IP; raise ApiError on failure.
+
+        Set `call.claimed_key` as soon as the key string is known, so that failures are logged
+        against the key they were made with.
+        """
+        raise NotImplementedError
+
+    def authorize(self, call: Call) -> None:
+        """Refuse a key without the route's permission (the exchange's own error)."""
+        raise NotImplementedError
+
+    def render(self, call: Call, result: object) -> Response:
+        """A successful answer, in the exchange's envelope."""
+        raise NotImplementedError
+
+    def render_error(self, call: Call, error: ApiError) -> Response:
+        """An error answer, in the exchange's envelope and with its HTTP status."""
+        raise NotImplementedError
+
+    def not_found(self, call: Call, path_exists: bool) -> ApiError:
+        """No route for this method and path (`path_exists`: the path is known under another method)."""
+        raise NotImplementedError
+
+    def too_large(self, call: Call) -> ApiError:
+        """The body is bigger than `max_body`."""
+        raise NotImplementedError
+
+    def internal_error(self, call: Call) -> ApiError:
+        """What the exchange says when something went wrong on its side."""
+        raise NotImplementedError
+
+    def admit(self, call: Call, route: Route | None) -> None:
+        """Rate limits before any work is done; raise ApiError to refuse. Default: no limit."""
+
+    def finish(self, call: Call, response: Response) -> None:
+        """Last touch on every response (rate-limit headers, for example). Default: nothing."""
+
+    # ---- the cycle ------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        headers = Headers(scope=scope)
+        call = Call(
+            method=scope["method"], path=scope["path"], query=scope.get("query_string", b""), body=b"",
+            headers=headers, peer=(scope.get("client") or ("unknown", 0))[0], host=headers.get("host", ""),
+        )
+        try:
+            body = await self._read_body(headers, receive)
+            if body is None:
+                response = self.render_error(call, self.too_large(call))
+            else:
+                call.body = body
+                response = await run_in_threadpool(self.answer, call)
+            self.finish(call, response)
+        except Exception:  # never let a bug become a bare 500 or an HTML page
+            log.exception("%s: unexpected error on %s %s", self.name, call.method, call.path)
+            response = self.render_error(call, self.internal_error(call))
+        await response(scope, receive, send)
+
+    async def _read_body(self, headers: Headers, receive: Receive) -> bytes | None:
+        """The raw body, or None when it is larger than `max_body`."""
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            return None
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def answer(self, call: Call) -> Response:
+        """Runs in a worker thread: everything that touches the database."""
+        route = call.route = self.routes.get((call.method, call.path))
+        error: ApiError | None = None
+        try:
+            call.now_us = clock.now_us(self.store)
+            self.admit(call, route)
+            if route is None:
+                raise self.not_found(call, any(path == call.path for (_, path) in self.routes))
+            if route.permission is not None:
+                call.key = self.authenticate(call)
+                self.authorize(call)
+            result = route.handler(self, call)
+            if call.key is not None:
+                keys.touch(self.store, call.key.id, call.now_ms)
+            response = self.render(call, result)
+        except ApiError as exc:
+            error = exc
+            response = self.render_error(call, exc)
+        if route is not None and route.permission is not None:
+            self._log(call, response.status_code, error)
+        return response
+
+    def _log(self, call: Call, status: int, error: ApiError | None) -> None:
+        key_id = call.key.id if call.key is not None else None
+        if key_id is None and call.claimed_key:
+            found = keys.find(self.store, self.name, call.claimed_key, include_revoked=True)
+            key_id = found.id if found else None
+        activity.record(
+            self.store, time_ms=clock.now_ms(self.store), exchange=self.name, key_id=key_id, client_ip=call.peer,
+            method=call.method, path=call.path, http_status=status, error_code=error.code if error else None,
+        )
+
+
+# ---- small parsers the dialects share ------------------------------------------------------------
+
+def form_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """Decode a query string or form body; ValueError on invalid percent-encoded UTF-8."""
+    pairs = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+def _unquote(raw: bytes) -> str:
+    return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+
+
+def form_dict(raw: bytes) -> dict[str, str]:
+    """Like form_pairs, as a dict; ValueError when a name appears twice."""
+    out: dict[str, str] = {}
+    for name, value in form_pairs(raw):
+        if name in out:
+            raise ValueError(f"duplicate parameter {name!r}")
+        out[name] = value
+    return out
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """A JSON object body (empty body: {}); ValueError for anything else, NaN and Infinity included."""
+    if not raw.strip():
+        return {}
+    value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    if not isinstance(value, dict):
+        raise ValueError("the body must be a JSON object")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def decimal(text: object) -> Decimal:
+    """A plain decimal number such as "0.001"; ValueError for exponents, NaN, Infinity and junk."""
+    if not isinstance(text, str) or not DECIMAL_RE.match(text):
+        raise ValueError(f"not a decimal number: {text!r}")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern already excludes these
+        raise ValueError(f"not a decimal number: {text!r}") from None
