@@ -32,9 +32,10 @@ def create_key(
         api_key=api_key, secret=secret, public_key_pem=public_key_pem, passphrase=passphrase,
     )
     module.prepare_key(spec)
+    funding = getattr(module, "FUNDING", ledger.DEFAULT_FUNDING)
     out = keys.create_key(
-        store, exchange, now_ms=clock.now_ms(store), funding=ledger.DEFAULT_FUNDING, permissions=spec.permissions,
-        ips=spec.ips, type=spec.type, label=spec.label, public_key_pem=spec.public_key_pem, api_key=spec.api_key,
+        store, exchange, now_ms=clock.now_ms(store), funding=funding, permissions=spec.permissions, ips=spec.ips,
+        type=spec.type, label=spec.label, public_key_pem=spec.public_key_pem, api_key=spec.api_key,
         secret=spec.secret, passphrase=spec.passphrase, account_id=account_id,
     )
     if spec.private_key is not None:

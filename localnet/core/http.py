@@ -117,6 +117,15 @@ class ExchangeApp:
         """What the exchange says when something went wrong on its side."""
         raise NotImplementedError
 
+    def match(self, call: Call) -> Route | None:
+        """The route for this method and path. Default: an exact lookup in `routes`; a dialect with
+        path parameters (/orders/{id}) overrides this and keeps what it extracts in `call.params`."""
+        return self.routes.get((call.method, call.path))
+
+    def path_exists(self, call: Call) -> bool:
+        """Whether the path is served under some method (for 404 vs 405)."""
+        return any(path == call.path for (_, path) in self.routes)
+
     def admit(self, call: Call, route: Route | None) -> None:
         """Rate limits before any work is done; raise ApiError to refuse. Default: no limit."""
 
@@ -166,13 +175,13 @@ class ExchangeApp:
 
     def answer(self, call: Call) -> Response:
         """Runs in a worker thread: everything that touches the database."""
-        route = call.route = self.routes.get((call.method, call.path))
+        route = call.route = self.match(call)
         error: ApiError | None = None
         try:
             call.now_us = clock.now_us(self.store)
             self.admit(call, route)
             if route is None:
-                raise self.not_found(call, any(path == call.path for (_, path) in self.routes))
+                raise self.not_found(call, self.path_exists(call))
             if route.permission is not None:
                 call.key = self.authenticate(call)
                 self.authorize(call)

@@ -14,7 +14,8 @@ FEE_RATE = Decimal("0.001")  # 0.1 % of what the order receives, maker and taker
 EIGHT = Decimal("0.00000001")
 ZERO = Decimal(0)
 
-# What a new account starts with (like a freshly reset testnet account).
+# What a new account starts with (like a freshly reset testnet account). An exchange that trades
+# other assets sets its own FUNDING; every asset it trades should be listed (with "0" if need be).
 DEFAULT_FUNDING: dict[str, str] = {
     "BTC": "1",
     "ETH": "10",
@@ -67,10 +68,10 @@ def text(value: Decimal) -> str:
 def open_account(db: sqlite3.Connection, exchange: str, funding: dict[str, str], now_ms: int) -> int:
     """Create an account and deposit `funding` into it (inside the caller's transaction)."""
     account_id = db.execute("INSERT INTO accounts (exchange, created_ms) VALUES (?, ?)", (exchange, now_ms)).lastrowid
-    for asset in market.ASSETS:
-        _set_balance(db, account_id, asset, ZERO, ZERO)
     for asset, amount in funding.items():
         _set_balance(db, account_id, asset, dec(amount), ZERO)
+        if dec(amount) == 0:
+            continue
         db.execute(
             "INSERT INTO transfers (account_id, asset, amount, kind, time_ms) VALUES (?, ?, ?, 'deposit', ?)",
             (account_id, asset, text(dec(amount)), now_ms),
@@ -181,29 +182,32 @@ def place_order(store: Store, req: OrderRequest, now_ms: int) -> tuple[dict, lis
     return order, fills
 
 
-def find_order(store: Store, account_id: int, symbol: str, order_id: int | None, client_order_id: str | None) -> dict:
-    """One of the account's orders by id and/or client id; LedgerError UNKNOWN_ORDER if none."""
+def find_order(store: Store, account_id: int, symbol: str | None, order_id: int | None,
+               client_order_id: str | None) -> dict:
+    """One of the account's orders by id and/or client id (on `symbol`, or on any symbol when None).
+
+    LedgerError UNKNOWN_ORDER if there is none.
+    """
     row = _find(store.db, account_id, symbol, order_id, client_order_id)
     if row is None:
         raise LedgerError(LedgerError.UNKNOWN_ORDER)
     return dict(row)
 
 
-def _find(db: sqlite3.Connection, account_id: int, symbol: str, order_id: int | None, client_order_id: str | None):
+def _find(db: sqlite3.Connection, account_id: int, symbol: str | None, order_id: int | None,
+          client_order_id: str | None):
+    sql, args = "SELECT * FROM orders WHERE account_id = ?", [account_id]
+    if symbol is not None:
+        sql, args = sql + " AND symbol = ?", [*args, symbol]
     if order_id is not None:
-        row = db.execute(
-            "SELECT * FROM orders WHERE id = ? AND account_id = ? AND symbol = ?", (order_id, account_id, symbol)
-        ).fetchone()
+        row = db.execute(sql + " AND id = ?", (*args, order_id)).fetchone()
         if row is not None and client_order_id is not None and row["client_order_id"] != client_order_id:
             return None
         return row
-    return db.execute(
-        "SELECT * FROM orders WHERE account_id = ? AND symbol = ? AND client_order_id = ? ORDER BY id DESC LIMIT 1",
-        (account_id, symbol, client_order_id),
-    ).fetchone()
+    return db.execute(sql + " AND client_order_id = ? ORDER BY id DESC LIMIT 1", (*args, client_order_id)).fetchone()
 
 
-def cancel_order(store: Store, account_id: int, symbol: str, order_id: int | None, client_order_id: str | None,
+def cancel_order(store: Store, account_id: int, symbol: str | None, order_id: int | None, client_order_id: str | None,
                  now_ms: int) -> dict:
     """Cancel an open order and release what it locked."""
     with store.transaction() as db:
@@ -242,11 +246,14 @@ def open_orders(store: Store, account_id: int, symbol: str | None = None) -> lis
     return [dict(r) for r in store.db.execute(sql + " ORDER BY id", args).fetchall()]
 
 
-def orders(store: Store, account_id: int, symbol: str, from_id: int | None = None, start_ms: int | None = None,
+def orders(store: Store, account_id: int, symbol: str | None, from_id: int | None = None, start_ms: int | None = None,
            end_ms: int | None = None, limit: int = 500) -> list[dict]:
-    """The account's orders on `symbol`, oldest first (the most recent `limit` unless `from_id`)."""
-    sql = "SELECT * FROM orders WHERE account_id = ? AND symbol = ?"
-    args: list = [account_id, symbol]
+    """The account's orders on `symbol` (None: all), oldest first (the most recent `limit` unless `from_id`)."""
+    sql = "SELECT * FROM orders WHERE account_id = ?"
+    args: list = [account_id]
+    if symbol is not None:
+        sql += " AND symbol = ?"
+        args.append(symbol)
     if from_id is not None:
         sql += " AND id >= ?"
         args.append(from_id)
@@ -261,12 +268,12 @@ def orders(store: Store, account_id: int, symbol: str, from_id: int | None = Non
     return sorted((dict(r) for r in rows), key=lambda r: r["id"])
 
 
-def trades(store: Store, account_id: int, symbol: str, order_id: int | None = None, from_id: int | None = None,
+def trades(store: Store, account_id: int, symbol: str | None, order_id: int | None = None, from_id: int | None = None,
            start_ms: int | None = None, end_ms: int | None = None, limit: int = 500) -> list[dict]:
-    """The account's fills on `symbol`, oldest first."""
-    sql = "SELECT * FROM fills WHERE account_id = ? AND symbol = ?"
-    args: list = [account_id, symbol]
-    for column, op, value in (("order_id", "=", order_id), ("id", ">=", from_id),
+    """The account's fills on `symbol` (None: all), oldest first."""
+    sql = "SELECT * FROM fills WHERE account_id = ?"
+    args: list = [account_id]
+    for column, op, value in (("symbol", "=", symbol), ("order_id", "=", order_id), ("id", ">=", from_id),
                               ("time_ms", ">=", start_ms), ("time_ms", "<=", end_ms)):
         if value is not None:
             sql += f" AND {column} {op} ?"

@@ -72,6 +72,8 @@ SYMBOLS: dict[str, Symbol] = {
         _symbol("BNBUSDT", "BNB", "USDT", "600.00", "0.01", "0.001", "5", "10"),
         _symbol("ETHBTC", "ETH", "BTC", "0.05000", "0.00001", "0.001", "0.0001", "2"),
         _symbol("LTCBTC", "LTC", "BTC", "0.001500", "0.000001", "0.01", "0.0001", "20"),
+        _symbol("BTCUSD", "BTC", "USD", "60000.0", "0.1", "0.0000001", "5", "0.25"),
+        _symbol("ETHUSD", "ETH", "USD", "3000.00", "0.01", "0.000001", "5", "2"),
     )
 }
 
@@ -107,3 +109,8 @@ def walk(
         if (left_qty is not None and left_qty <= 0) or (left_quote is not None and take < size):
             break
     return fills
+
+
+def pick(names: tuple[str, ...]) -> dict[str, Symbol]:
+    """The symbols one exchange lists, by their canonical names (BTCUSDT, ...), in that order."""
+    return {name: SYMBOLS[name] for name in names}

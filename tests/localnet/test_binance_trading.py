@@ -6,6 +6,7 @@ import random
 from decimal import Decimal
 
 from localnet.core import ledger, market
+from localnet.exchanges.binance import app
 from tests.localnet.support import Binance, assert_error
 
 
@@ -37,7 +38,7 @@ def test_public_endpoints(trader):
     assert isinstance(trader.public("/api/v3/time").json()["serverTime"], int)
     assert trader.public("/api/v3/ticker/price", symbol="BTCUSDT").json() == {"symbol": "BTCUSDT",
                                                                              "price": "60000.00000000"}
-    assert len(trader.public("/api/v3/ticker/price").json()) == len(market.SYMBOLS)
+    assert len(trader.public("/api/v3/ticker/price").json()) == len(app.SYMBOLS)
     t = trader.public("/api/v3/ticker/24hr", symbol="ETHUSDT").json()
     assert Decimal(t["bidPrice"]) < Decimal(t["lastPrice"]) < Decimal(t["askPrice"])
 

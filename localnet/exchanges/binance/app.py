@@ -33,6 +33,7 @@ UNSUPPORTED_TYPES = {
     "TAKE_PROFIT": "Take profit orders are not supported for this symbol.",
     "TAKE_PROFIT_LIMIT": "Take profit limit orders are not supported for this symbol.",
 }
+SYMBOLS = market.pick(("BTCUSDT", "ETHUSDT", "BNBUSDT", "ETHBTC", "LTCBTC"))
 LEDGER_MESSAGES = {
     ledger.LedgerError.INSUFFICIENT: "Account has insufficient balance for requested action.",
     ledger.LedgerError.DUPLICATE: "Duplicate order sent.",
@@ -176,7 +177,7 @@ class BinanceApp:
         name = p.text(call.params, "symbol", required)
         if name is None:
             return None
-        sym = market.SYMBOLS.get(name)
+        sym = SYMBOLS.get(name)
         if sym is None:
             raise errors.bad_symbol()
         return sym
@@ -192,9 +193,9 @@ class BinanceApp:
             raise errors.illegal_chars() from None
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
             raise errors.illegal_chars()
-        if any(n not in market.SYMBOLS for n in names):
+        if any(n not in SYMBOLS for n in names):
             raise errors.bad_symbol()
-        return [market.SYMBOLS[n] for n in names]
+        return [SYMBOLS[n] for n in names]
 
     # ---- public -----------------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class BinanceApp:
         p.text(call.params, "permissions")
         p.text(call.params, "showPermissionSets")
         status = p.text(call.params, "symbolStatus")
-        chosen = [one] if one else many if many else list(market.SYMBOLS.values())
+        chosen = [one] if one else many if many else list(SYMBOLS.values())
         if status is not None and status != "TRADING":
             chosen = []
         return views.exchange_info(chosen, call.now_ms, self.limiter.limit)
@@ -225,7 +226,7 @@ class BinanceApp:
         if one is not None:
             return shape(one)
         many = self.symbols_list(call)
-        return [shape(s) for s in (many or market.SYMBOLS.values())]
+        return [shape(s) for s in (many or SYMBOLS.values())]
 
     def ticker_price(self, call: Call) -> object:
         return self._tickers(call, lambda s: {"symbol": s.name, "price": views.amount(s.ref_price)})
