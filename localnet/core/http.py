@@ -55,7 +55,7 @@ class Call:
     now_us: int = 0
     key: keys.Key | None = None
     claimed_key: str | None = None  # the API key string the request named, found or not
-    params: dict[str, Any] = field(default_factory=dict)  # parsed by the dialect
+    params: Any = field(default_factory=dict)  # whatever the dialect parsed (a dict unless it says otherwise)
     route: "Route | None" = None
 
     @property
@@ -126,6 +126,11 @@ class ExchangeApp:
         """Whether the path is served under some method (for 404 vs 405)."""
         return any(path == call.path for (_, path) in self.routes)
 
+    def claimed_key(self, call: Call) -> str | None:
+        """The API key string the request names (a header, usually), read before any check so that
+        even a refused request is logged against its key. Default: None (set it in authenticate)."""
+        return None
+
     def admit(self, call: Call, route: Route | None) -> None:
         """Rate limits before any work is done; raise ApiError to refuse. Default: no limit."""
 
@@ -179,6 +184,7 @@ class ExchangeApp:
         error: ApiError | None = None
         try:
             call.now_us = clock.now_us(self.store)
+            call.claimed_key = self.claimed_key(call)
             self.admit(call, route)
             if route is None:
                 raise self.not_found(call, self.path_exists(call))

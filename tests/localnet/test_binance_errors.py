@@ -286,8 +286,8 @@ def test_unexpected_exception_becomes_binance_error(net, monkeypatch, caplog):
 
     route = binance_app.ROUTES[("GET", "/api/v3/ping")]
     monkeypatch.setitem(binance_app.ROUTES, ("GET", "/api/v3/ping"),
-                        binance_app.Route(boom, route.weight, None, route.allowed))
-    with caplog.at_level(logging.ERROR, logger="localnet.binance"):
+                        binance_app.BinanceRoute(boom, None, weight=route.weight, allowed=route.allowed))
+    with caplog.at_level(logging.ERROR, logger="localnet"):
         r = Binance(net.url("binance")).public("/api/v3/ping")
     assert_error(r, 400, -1000, "An unknown error occurred while processing the request.")
     assert "planted bug" in caplog.text

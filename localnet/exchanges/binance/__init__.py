@@ -21,8 +21,9 @@ def prepare_key(spec: KeySpec) -> None:
         raise KeyProblem("binance enables withdrawals only on IP-restricted keys: add --ip")
 
 
-def make_app(store, **limits) -> BinanceApp:
-    return BinanceApp(store, **limits)
+def make_app(store, weight_limit: int = 6000, ban_after: int = 10, ban_s: int = 120, **_other_limits) -> BinanceApp:
+    """The app; the limits are Binance's request weight per minute and its ban rule (other exchanges' are ignored)."""
+    return BinanceApp(store, weight_limit=weight_limit, ban_after=ban_after, ban_s=ban_s)
 
 
 __all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "prepare_key", "make_app", "BinanceApp"]

@@ -1,29 +1,24 @@
-"""The Binance Spot REST API as an ASGI app: routes, weights, auth, and Binance-shaped answers."""
+"""The Binance Spot REST API on the shared request cycle: routes, weights, auth, Binance-shaped answers."""
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Callable
 
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
 
-from localnet.core import activity, clock, keys, ledger, market
+from localnet.core import keys, ledger, market
+from localnet.core.http import ApiError, Call, ExchangeApp, Route
 from localnet.core.ratelimit import OrderCounter, WeightLimiter
 from localnet.core.store import Store
 from localnet.exchanges.binance import auth, errors, views
 from localnet.exchanges.binance import params as p
 from localnet.exchanges.binance.errors import BinanceError
-from localnet.exchanges.binance.params import Params
 
 EXCHANGE = "binance"
-log = logging.getLogger("localnet.binance")
 CLIENT_ID_RANGE = r"^[a-zA-Z0-9-_.]{1,36}$"
 CLIENT_ID_RE = re.compile(CLIENT_ID_RANGE)
 SIGNED_PARAMS = {"timestamp", "recvWindow", "signature"}
@@ -41,126 +36,79 @@ LEDGER_MESSAGES = {
 }
 
 
-@dataclass
-class Call:
-    """What a handler gets: parameters, server time, and (for SIGNED routes) the key."""
-
-    params: Params
-    now_us: int
-    key: keys.Key | None = None
-
-    @property
-    def now_ms(self) -> int:
-        return self.now_us // 1000
-
-
 @dataclass(frozen=True)
-class Route:
-    handler: Callable[["BinanceApp", Call], object]
-    weight: Callable[[dict[str, str]], int]
-    permission: str | None  # None = public; else read / trade / withdraw
-    allowed: frozenset[str]
+class BinanceRoute(Route):
+    """A route plus Binance's request weight (which may depend on the parameters) and its parameter names."""
+
+    weight: Callable[[dict[str, str]], int] = lambda values: 1
+    allowed: frozenset[str] = frozenset()
 
 
 def fixed(n: int) -> Callable[[dict[str, str]], int]:
     return lambda values: n
 
 
-class BinanceApp:
+class BinanceApp(ExchangeApp):
     """One Binance Spot endpoint, backed by `store`. Pass lower limits to test rate limiting quickly."""
 
+    name = EXCHANGE
+    max_body = p.MAX_BODY
+
     def __init__(self, store: Store, weight_limit: int = 6000, ban_after: int = 10, ban_s: int = 120) -> None:
-        self.store = store
+        super().__init__(store)
         self.limiter = WeightLimiter(limit=weight_limit, ban_after=ban_after, ban_s=ban_s)
         self.order_counter = OrderCounter()
 
-    # ---- ASGI -------------------------------------------------------------------------------
+    # ---- the hooks of the shared cycle ----------------------------------------------------------
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+    def admit(self, call: Call, route: BinanceRoute | None) -> None:
+        """Parse the parameters and charge the request's weight, as Binance does before anything else."""
+        if route is None:
+            self._charge(call.peer, 1)
             return
-        request = Request(scope, receive)
-        peer = (scope.get("client") or ("unknown", 0))[0]  # the TCP peer; forwarding headers are ignored
-        route = ROUTES.get((request.method, scope["path"]))
         try:
-            body = await self._read_body(request)
-            if body is None:
-                self.limiter.charge(peer, 1)
-                response = self._error(errors.BinanceError(400, -1101, "Too many parameters sent for this endpoint."))
-            else:
-                response, _ = await run_in_threadpool(self._answer, request, route, scope["path"], body, peer)
-        except Exception:  # never let a bug become a 500 or an HTML page
-            log.exception("unexpected error on %s %s", request.method, scope["path"])
-            response = self._error(errors.unknown())
-        response.headers["X-MBX-USED-WEIGHT-1M"] = str(self.limiter.used(peer))
-        response.headers["X-MBX-USED-WEIGHT"] = str(self.limiter.used(peer))
-        await response(scope, receive, send)
+            call.params = p.read(call.query, call.body if call.method != "GET" else b"",
+                                 call.headers.get("content-type"))
+        except BinanceError:
+            self._charge(call.peer, route.weight({}))
+            raise
+        self._charge(call.peer, route.weight(call.params.values))
 
-    @staticmethod
-    async def _read_body(request: Request) -> bytes | None:
-        """The raw body, or None when it is larger than any Binance request can be."""
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > p.MAX_BODY:
-            return None
-        chunks, size = [], 0
-        try:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > p.MAX_BODY:
-                    return None
-                chunks.append(chunk)
-        except Exception:  # a client that hangs up mid-body
-            return b""
-        return b"".join(chunks)
+    def claimed_key(self, call: Call) -> str | None:
+        return call.headers.get("x-mbx-apikey")
 
-    @staticmethod
-    def _error(error: BinanceError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+    def authenticate(self, call: Call) -> keys.Key:
+        key = auth.lookup_key(self.store, EXCHANGE, call.claimed_key)
+        auth.authenticate(key, call.params, call.now_us, call.peer)
+        return key
 
-    def _answer(self, request: Request, route: Route | None, path: str, body: bytes, peer: str
-                ) -> tuple[Response, int | None]:
-        """Runs in a worker thread: everything that touches the database."""
-        header = request.headers.get("x-mbx-apikey")
-        error: BinanceError | None = None
-        key_id = None
-        try:
-            if route is None:
-                known_path = any(path == route_path for (_, route_path) in ROUTES)
-                self._charge(peer, 1)
-                raise errors.unsupported(405 if known_path else 404)
-            try:
-                params = p.read(request.scope.get("query_string", b""), body if request.method != "GET" else b"",
-                                request.headers.get("content-type"))
-            except BinanceError:
-                self._charge(peer, route.weight({}))
-                raise
-            self._charge(peer, route.weight(params.values))
-            call = Call(params=params, now_us=clock.now_us(self.store))
-            if route.permission is not None:
-                call.key = auth.lookup_key(self.store, EXCHANGE, header)
-                key_id = call.key.id
-                auth.authenticate(call.key, params, call.now_us, peer, route.permission)
-            p.check_known(params, route.allowed)
-            result = route.handler(self, call)
-            headers = {}
-            if isinstance(result, tuple):
-                result, headers = result
-            if call.key is not None:
-                keys.touch(self.store, call.key.id, call.now_ms)
-            response: Response = JSONResponse(result, headers=headers)
-        except BinanceError as exc:
-            error = exc
-            response = self._error(exc)
-        if route is not None and route.permission is not None:
-            if key_id is None and header:
-                found = keys.find(self.store, EXCHANGE, header, include_revoked=True)
-                key_id = found.id if found else None
-            activity.record(
-                self.store, time_ms=clock.now_ms(self.store), exchange=EXCHANGE, key_id=key_id, client_ip=peer,
-                method=request.method, path=path, http_status=response.status_code,
-                error_code=error.code if error else None,
-            )
-        return response, key_id
+    def authorize(self, call: Call) -> None:
+        auth.authorize(call.key, call.route.permission)
+
+    def render(self, call: Call, result: object) -> Response:
+        headers = {}
+        if isinstance(result, tuple):
+            result, headers = result
+        return JSONResponse(result, headers=headers)
+
+    def render_error(self, call: Call, error: ApiError) -> Response:
+        return JSONResponse({"code": error.code, "msg": error.message}, status_code=error.status,
+                            headers=error.headers)
+
+    def not_found(self, call: Call, path_exists: bool) -> ApiError:
+        return errors.unsupported(405 if path_exists else 404)
+
+    def too_large(self, call: Call) -> ApiError:
+        self.limiter.charge(call.peer, 1)
+        return BinanceError(400, -1101, "Too many parameters sent for this endpoint.")
+
+    def internal_error(self, call: Call) -> ApiError:
+        return errors.unknown()
+
+    def finish(self, call: Call, response: Response) -> None:
+        used = str(self.limiter.used(call.peer))
+        response.headers["X-MBX-USED-WEIGHT-1M"] = used
+        response.headers["X-MBX-USED-WEIGHT"] = used
 
     def _charge(self, peer: str, weight: int) -> None:
         verdict = self.limiter.charge(peer, weight)
@@ -443,12 +391,17 @@ ORDER_PARAMS = {"symbol", "side", "type", "timeInForce", "quantity", "quoteOrder
                 "newOrderRespType", "strategyId", "strategyType", "selfTradePreventionMode"}
 
 
-def _route(handler, weight, permission=None, allowed=()) -> Route:
-    names = set(allowed) | (SIGNED_PARAMS if permission else set())
-    return Route(handler, weight if callable(weight) else fixed(weight), permission, frozenset(names))
+def _route(handler, weight, permission=None, allowed=()) -> BinanceRoute:
+    names = frozenset(set(allowed) | (SIGNED_PARAMS if permission else set()))
+
+    def checked(app: BinanceApp, call: Call) -> object:
+        p.check_known(call.params, names)  # -1104 for parameters the endpoint does not read
+        return handler(app, call)
+
+    return BinanceRoute(checked, permission, weight=weight if callable(weight) else fixed(weight), allowed=names)
 
 
-ROUTES: dict[tuple[str, str], Route] = {
+ROUTES: dict[tuple[str, str], BinanceRoute] = {
     ("GET", "/api/v3/ping"): _route(BinanceApp.ping, 1),
     ("GET", "/api/v3/time"): _route(BinanceApp.time, 1),
     ("GET", "/api/v3/exchangeInfo"): _route(
@@ -476,3 +429,5 @@ ROUTES: dict[tuple[str, str], Route] = {
         {"coin", "address", "amount", "network", "addressTag", "withdrawOrderId", "name", "walletType",
          "transactionFeeFlag"}),
 }
+
+BinanceApp.routes = ROUTES

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
 import re
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
-
-from localnet.core import keys
+from localnet.core import keys, signatures
 from localnet.core.store import Store
 from localnet.exchanges.binance import errors
 from localnet.exchanges.binance.params import Params, recv_window_us, timestamp_us
@@ -52,26 +43,13 @@ def check_time(params: Params, server_us: int) -> None:
 def signature_ok(key: keys.Key, payload: bytes, signature: str) -> bool:
     """Verify `signature` over the exact payload bytes, as the key's type requires."""
     if key.type == "hmac":
-        if not HEX_RE.match(signature) or key.secret is None:
-            return False
-        expected = hmac.new(key.secret.encode("utf-8"), payload, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, signature.lower())
-    try:
-        raw = base64.b64decode(signature.encode("ascii"), validate=True)
-        public = load_pem_public_key((key.public_key_pem or "").encode())
-        if key.type == "ed25519" and isinstance(public, ed25519.Ed25519PublicKey):
-            public.verify(raw, payload)
-            return True
-        if key.type == "rsa" and isinstance(public, rsa.RSAPublicKey):
-            public.verify(raw, payload, padding.PKCS1v15(), hashes.SHA256())
-            return True
-    except (InvalidSignature, ValueError, UnicodeEncodeError, binascii.Error):
-        return False
-    return False
+        return (key.secret is not None and HEX_RE.match(signature) is not None
+                and signatures.hmac_hex_ok(key.secret.encode("utf-8"), payload, signature, ignore_case=True))
+    return signatures.public_key_base64_ok(key.public_key_pem, payload, signature)
 
 
-def authenticate(key: keys.Key, params: Params, server_us: int, peer_ip: str, permission: str) -> None:
-    """Every check after the key lookup, in this order: IP, signature, timing, permission.
+def authenticate(key: keys.Key, params: Params, server_us: int, peer_ip: str) -> None:
+    """The checks after the key lookup, in this order: IP, signature, timing.
 
     The signature is checked before the timing window, so any change to a signed request
     (its timestamp included) is reported as -1022.
@@ -83,8 +61,11 @@ def authenticate(key: keys.Key, params: Params, server_us: int, peer_ip: str, pe
     if not signature_ok(key, params.payload, params.signature):
         raise errors.bad_signature()
     check_time(params, server_us)
+
+
+def authorize(key: keys.Key, permission: str) -> None:
+    """-2015 for a key without the permission; Binance lets only IP-restricted keys withdraw."""
     if permission not in key.permissions:
         raise errors.rejected_key()
     if permission == "withdraw" and not key.ips:
-        # Binance lets only IP-restricted keys withdraw.
         raise errors.rejected_key()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from localnet.core.http import ApiError
+
 DECIMAL_RANGE = r"^([0-9]{1,20})(\.[0-9]{1,20})?$"
 
 
-class BinanceError(Exception):
-    """An error answer; raise it anywhere below a route and the app words it."""
+class BinanceError(ApiError):
+    """An error answer; raise it anywhere below a route and the app words it as {"code", "msg"}."""
 
     def __init__(self, status: int, code: int, msg: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(f"{code} {msg}")
-        self.status, self.code, self.msg = status, code, msg
-        self.headers = headers or {}
+        super().__init__(status, code, msg, headers)
+
+    @property
+    def msg(self) -> str:
+        return self.message
 
     def body(self) -> dict:
         return {"code": self.code, "msg": self.msg}
