@@ -34,6 +34,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     store = Store(args.db)
     clock.set_clock(store, args.frozen_time_ms, args.clock_offset_ms)
     limits = {"weight_limit": args.weight_limit, "ban_after": args.ban_after}
+    if args.rate_limit is not None:
+        limits["rate_limit"] = args.rate_limit
     try:
         servers = start_servers(store, _ports(args), limits)
     except RuntimeError as exc:
@@ -181,8 +183,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", action="append", default=[], metavar="NAME=PORT",
                        help="port for one exchange (0 = any free port); repeatable")
     serve.add_argument("--base-port", type=int, help="shift all default ports to start here (0 = any free ports)")
-    serve.add_argument("--weight-limit", type=int, default=6000, help="request weight per minute per IP")
-    serve.add_argument("--ban-after", type=int, default=10, help="429 answers in a minute before a 418 ban")
+    serve.add_argument("--weight-limit", type=int, default=6000, help="Binance: request weight per minute per IP")
+    serve.add_argument("--ban-after", type=int, default=10, help="Binance: 429 answers in a minute before a 418 ban")
+    serve.add_argument("--rate-limit", type=int, metavar="N",
+                       help="Bybit, OKX, Kraken, Coinbase: lower each one's request limit to N per window")
     serve.set_defaults(run=cmd_serve)
 
     key_cmds = sub.add_parser("keys", help="create, list, revoke, rotate API keys").add_subparsers(

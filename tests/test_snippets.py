@@ -102,3 +102,11 @@ def test_notebook_solutions_run_and_are_correct():
         )
         assert result.returncode == 0, f"{name}: {result.stderr}"
         assert "correct" in result.stdout and "not yet" not in result.stdout, f"{name}: {result.stdout}"
+
+
+def test_localnet_session_example_output_is_the_stored_one():
+    result = subprocess.run(
+        [sys.executable, "-m", "snippets.examples.localnet_session"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )
+    assert result.stdout == (ROOT / "snippets/examples/localnet_session.out").read_text()

@@ -7,26 +7,18 @@ import pytest
 from binance.client import Client
 from binance.exceptions import BinanceAPIException
 
+from snippets.clients.binance import ccxt_client, python_binance_client
+
 
 def make_ccxt(base: str, key: dict) -> ccxt.binance:
-    """The configuration docs/localnet.md shows."""
-    exchange = ccxt.binance({
-        "apiKey": key["api_key"],
-        "secret": key["secret"],
-        "enableRateLimit": False,
-        "options": {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False, "fetchMargins": False},
-    })
-    exchange.urls["api"]["public"] = base + "/api/v3"
-    exchange.urls["api"]["private"] = base + "/api/v3"
+    """The configuration the Binance page shows (snippets/clients/binance.py), without client-side throttling."""
+    exchange = ccxt_client(base, key["api_key"], key["secret"])
+    exchange.enableRateLimit = False
     return exchange
 
 
 def make_python_binance(base: str, key: dict) -> Client:
-    """The configuration docs/localnet.md shows: no ping at construction, then the local URLs."""
-    client = Client(key["api_key"], key["secret"], ping=False)
-    client.API_URL = base + "/api"
-    client.MARGIN_API_URL = base + "/sapi"
-    return client
+    return python_binance_client(base, key["api_key"], key["secret"])
 
 
 @pytest.fixture
