@@ -14,27 +14,25 @@ PARTLY_FAILED = "Bulk operation partially succeeded."
 
 
 class OkxError(ApiError):
-    """An OKX error answer. `data` None leaves "data" out of the body; `body` replaces the whole body."""
+    """An OKX error answer. `bare` leaves "data" out of the body; `body` replaces the whole body."""
 
-    def __init__(self, status: int, code: str, message: str, data: list | None = None,
-                 body: dict | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, body: dict | None = None, bare: bool = False) -> None:
         super().__init__(status, code, message)
-        self.data = data
         self.body = body
+        self.bare = bare
 
 
 def error_body(error: ApiError) -> dict:
     """The JSON body of an error answer."""
     if isinstance(error, OkxError) and error.body is not None:
         return error.body
-    if isinstance(error, OkxError) and error.data is None:
+    if isinstance(error, OkxError) and error.bare:
         return {"msg": error.message, "code": str(error.code)}
-    data = error.data if isinstance(error, OkxError) else []
-    return {"code": str(error.code), "data": data, "msg": error.message}
+    return {"code": str(error.code), "data": [], "msg": error.message}
 
 
 def _auth(code: str, message: str) -> OkxError:
-    return OkxError(401, code, message)
+    return OkxError(401, code, message, bare=True)
 
 
 # ---- authentication (API class, HTTP 401) ---------------------------------------------------------
