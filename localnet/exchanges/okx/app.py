@@ -36,7 +36,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v5/trade/cancel-order"): _route(trading.cancel_order, "trade", 60, "cancel-order"),
     ("GET", "/api/v5/trade/order"): _route(trading.get_order, "read", 60, "get-order"),
     ("GET", "/api/v5/trade/orders-pending"): _route(trading.open_orders, "read", 60, "orders-pending"),
+    ("GET", "/api/v5/trade/orders-history"): _route(trading.closed_orders, "read", 40, "orders-history"),
     ("GET", "/api/v5/trade/fills"): _route(trading.fills, "read", 60, "fills"),
+    ("GET", "/api/v5/trade/fills-history"): _route(trading.fills_history, "read", 10, "fills-history"),
 }
 
 

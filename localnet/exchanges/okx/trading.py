@@ -276,6 +276,36 @@ def open_orders(app, call: Call) -> list[dict]:
     return out[:count]
 
 
+def closed_orders(app, call: Call) -> list[dict]:
+    """GET /api/v5/trade/orders-history: finished orders (filled or canceled), newest first; instType required."""
+    values = params.query(call)
+    params.text(values, "instType", required=True)
+    spot, name = _instrument_filter(values)
+    kind = params.text(values, "ordType")
+    state = params.text(values, "state")
+    if state is not None and state not in ("filled", "canceled"):
+        raise errors.param_error("state")
+    count = params.limit(values)
+    if not spot:
+        return []
+    out = []
+    for row in reversed(ledger.orders(app.store, call.key.account_id, name, limit=1000)):
+        if row["status"] in ledger.OPEN_STATUSES:
+            continue
+        if (kind and views.ord_type(row) != kind) or (state and views.STATES[row["status"]] != state):
+            continue
+        out.append(views.order(row, ledger.trades(app.store, call.key.account_id, row["symbol"], order_id=row["id"])))
+        if len(out) == count:
+            break
+    return out
+
+
+def fills_history(app, call: Call) -> list[dict]:
+    """GET /api/v5/trade/fills-history: like fills, but instType is required."""
+    params.text(params.query(call), "instType", required=True)
+    return fills(app, call)
+
+
 def fills(app, call: Call) -> list[dict]:
     """GET /api/v5/trade/fills: the account's fills, newest first."""
     values = params.query(call)
