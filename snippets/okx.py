@@ -63,6 +63,34 @@ def auth_headers(api_key: str, secret: str, passphrase: str, method: str, path_w
 # --8<-- [end:request]
 
 
+# The two clients below sign requests themselves; only where they send them changes.
+# base_url: None for OKX itself, or localnet's OKX, e.g. "http://127.0.0.1:8103".
+
+# --8<-- [start:ccxt]
+def ccxt_demo_client(api_key: str, secret: str, passphrase: str, base_url: str | None = None):
+    """A ccxt OKX client for demo trading (x-simulated-trading: 1 on every request)."""
+    import ccxt
+
+    exchange = ccxt.okx({"apiKey": api_key, "secret": secret, "password": passphrase})
+    exchange.set_sandbox_mode(True)  # first: it only adds the demo header (the URL stays www.okx.com)
+    if base_url:
+        exchange.urls["api"] = {"rest": base_url}  # then point it at localnet
+    return exchange
+# --8<-- [end:ccxt]
+
+
+# --8<-- [start:python-okx]
+def python_okx_demo_clients(api_key: str, secret: str, passphrase: str, base_url: str | None = None):
+    """python-okx's account and trade clients for demo trading (flag "1" sends x-simulated-trading: 1)."""
+    from okx import Account, Trade
+
+    domain = base_url or "https://www.okx.com"
+    account = Account.AccountAPI(api_key, secret, passphrase, flag="1", domain=domain)
+    trade = Trade.TradeAPI(api_key, secret, passphrase, flag="1", domain=domain)
+    return account, trade
+# --8<-- [end:python-okx]
+
+
 if __name__ == "__main__":
     # The project's example (not an OKX-published one: OKX publishes no secret with its example).
     ts = "2020-12-08T09:08:57.715Z"

@@ -80,3 +80,14 @@ def test_ccxt_signs_the_same_headers(secret, get_sign, post_sign):
     assert post["body"] == POST_BODY
     assert post["headers"]["OK-ACCESS-SIGN"] == post_sign
     assert okx.sign(secret, okx.prehash(TIMESTAMP, "POST", POST_PATH, POST_BODY)) == post_sign
+
+
+def test_running_the_snippet_prints_the_o2_example():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "snippets" / "okx.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["2020-12-08T09:08:57.715ZGET/api/v5/account/balance?ccy=BTC",
+                                "uirVsglUCDFwEJaAEaTS/OvPK5aipzLP2CwoSZItYOE="]

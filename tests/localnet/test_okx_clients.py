@@ -6,6 +6,7 @@ import ccxt
 import pytest
 from okx import Account, MarketData, Trade
 
+from snippets import okx as recipe
 from tests.localnet.okx_support import ok_data
 
 
@@ -15,9 +16,10 @@ def key(net):
 
 
 def ccxt_client(net, key: dict, demo: bool = True) -> ccxt.okx:
-    exchange = ccxt.okx({"apiKey": key["api_key"], "secret": key["secret"], "password": key["passphrase"]})
+    """The configuration the reference page shows (snippets/okx.py), or the same without demo mode."""
     if demo:
-        exchange.set_sandbox_mode(True)  # adds x-simulated-trading: 1 (do this before changing the URL)
+        return recipe.ccxt_demo_client(key["api_key"], key["secret"], key["passphrase"], net.url("okx"))
+    exchange = ccxt.okx({"apiKey": key["api_key"], "secret": key["secret"], "password": key["passphrase"]})
     exchange.urls["api"] = {"rest": net.url("okx")}
     return exchange
 
@@ -104,8 +106,7 @@ def sdk(api_class, net, key: dict):
 
 
 def test_sdk_balance_place_query_cancel(net, key):
-    account = sdk(Account.AccountAPI, net, key)
-    trade = sdk(Trade.TradeAPI, net, key)
+    account, trade = recipe.python_okx_demo_clients(key["api_key"], key["secret"], key["passphrase"], net.url("okx"))
     balance = account.get_account_balance(ccy="USDT")
     assert balance["code"] == "0" and balance["data"][0]["details"][0]["availBal"] == "10000"
     placed = trade.place_order(instId="BTC-USDT", tdMode="cash", side="buy", ordType="limit", px="50000",
