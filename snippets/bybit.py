@@ -107,3 +107,17 @@ def pybit_client(base_url: str, api_key: str, secret: str, rsa: bool = False):
     session.endpoint = base_url  # pybit builds https://api.bybit.com otherwise
     return session
 # --8<-- [end:clients]
+
+
+# --8<-- [start:example]
+def documented_example(secret: str = "TEST_SECRET_DO_NOT_USE_0123456789abcd") -> dict[str, str]:
+    """The headers for Bybit's documented GET example, signed with a stated demo secret.
+
+    Bybit's guide shows the inputs (timestamp, key "XXXXXXXXXX", window, query string) but not
+    the secret behind its example signature, so KeyLab signs the same inputs with a fake secret.
+    """
+    query = "category=option&symbol=BTC-29JUL22-25000-C"  # GET /v5/order/realtime?<this>
+    timestamp, api_key = "1658384314791", "XXXXXXXXXX"
+    plain = string_to_sign(timestamp, api_key, DEFAULT_RECV_WINDOW, query)
+    return headers(api_key, timestamp, sign_hmac(secret, plain))
+# --8<-- [end:example]

@@ -92,3 +92,9 @@ def test_ccxt_signs_like_the_snippet():
     request = exchange.sign("v5/order/realtime", ["private"], "GET", {"category": "option", "symbol": "BTC-29JUL22-25000-C"})
     assert request["url"] == "http://127.0.0.1:9/v5/order/realtime?" + GET_QUERY
     assert request["headers"]["X-BAPI-SIGN"] == Y2_GET_HMAC
+
+
+def test_documented_example_headers():
+    h = bybit.documented_example()
+    assert h["X-BAPI-SIGN"] == Y2_GET_HMAC and h["X-BAPI-TIMESTAMP"] == GET_TIME
+    assert h["X-BAPI-API-KEY"] == API_KEY and h["X-BAPI-RECV-WINDOW"] == "5000"

@@ -134,3 +134,11 @@ def test_rsa_vector_accepted_and_tampering_refused():
         assert_error(client.raw("GET", f"/v5/order/realtime?{GET_QUERY}", headers=headers), 10004,
                      SIGN_PREFIX + GET_QUERY + "]")
         client.close()
+
+
+def test_snippet_documented_example_is_accepted(doc):
+    from snippets.bybit import documented_example
+
+    net, client = doc
+    net.set_clock(frozen_time_ms=GET_TIME)
+    result(client.raw("GET", f"/v5/order/realtime?{GET_QUERY}", headers=documented_example()))
