@@ -64,3 +64,49 @@ def private_request(api_key: str, secret: str, method: str, params: Params = (),
     }
     return uri_path, headers, body
 # --8<-- [end:request]
+
+
+# --8<-- [start:send]
+def send(base_url: str, api_key: str, secret: str, method: str, params: Params = ()) -> dict:
+    """POST a signed private call and return Kraken's JSON answer: {"error": [...], "result": ...}.
+
+    Kraken reports errors with HTTP 200, so always look at `error` before using `result`.
+    """
+    import json
+    import urllib.request
+
+    uri_path, headers, body = private_request(api_key, secret, method, params)
+    request = urllib.request.Request(base_url + uri_path, data=body.encode("utf-8"), headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+# --8<-- [end:send]
+
+
+# --8<-- [start:example]
+# Kraken's published example ("Spot REST Authentication" guide): buy 1.25 XBTUSD at 37500.
+# The key pair belongs to no account; it exists only to check signing code.
+EXAMPLE_SECRET = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
+EXAMPLE_NONCE = "1616492376594"
+EXAMPLE_ORDER = {"ordertype": "limit", "pair": "XBTUSD", "price": "37500", "type": "buy", "volume": "1.25"}
+
+
+def example_signature() -> str:
+    """The example's API-Sign; Kraken publishes 4/dpxb3iT4tp/ZCVE...8ndwLUQ== for it."""
+    body = encode_body(EXAMPLE_NONCE, EXAMPLE_ORDER)
+    return sign(EXAMPLE_SECRET, "/0/private/AddOrder", EXAMPLE_NONCE, body)
+# --8<-- [end:example]
+
+
+# --8<-- [start:ccxt]
+def ccxt_kraken(base_url: str, api_key: str, secret: str):
+    """A ccxt Kraken client sending every call to `base_url` (localnet: http://127.0.0.1:8104).
+
+    Kraken Spot has no testnet, so ccxt has no sandbox URL for it: replace both API URLs instead.
+    """
+    import ccxt
+
+    exchange = ccxt.kraken({"apiKey": api_key, "secret": secret})
+    exchange.urls["api"]["public"] = base_url
+    exchange.urls["api"]["private"] = base_url
+    return exchange
+# --8<-- [end:ccxt]

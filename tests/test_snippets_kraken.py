@@ -68,3 +68,15 @@ def test_snippet_agrees_with_ccxt_on_the_documented_order():
     signed = exchange.sign("AddOrder", ["private"], "POST", dict(DOC_PARAMS))
     assert signed["body"] == DOC_BODY
     assert signed["headers"]["API-Sign"] == DOC_SIGNATURE
+
+
+def test_example_section_reproduces_the_published_signature():
+    assert kraken.example_signature() == DOC_SIGNATURE
+    assert kraken.encode_body(kraken.EXAMPLE_NONCE, kraken.EXAMPLE_ORDER) == DOC_BODY
+    assert kraken.EXAMPLE_SECRET == DOC_SECRET
+
+
+def test_ccxt_section_points_both_api_urls_at_the_base_url():
+    exchange = kraken.ccxt_kraken("http://127.0.0.1:8104", DEMO_KEY, DOC_SECRET)
+    assert exchange.urls["api"]["public"] == exchange.urls["api"]["private"] == "http://127.0.0.1:8104"
+    assert exchange.sign("Balance", ["private"], "POST", {})["url"] == "http://127.0.0.1:8104/0/private/Balance"

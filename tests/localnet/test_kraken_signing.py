@@ -140,3 +140,11 @@ def test_a_frozen_clock_changes_nothing_for_kraken(net):
 
 def test_doc_nonce_constant_matches_the_body():
     assert DOC_BODY.startswith(f"nonce={DOC_NONCE}&")
+
+
+def test_the_snippets_send_function_against_localnet(net):
+    key = net.create_key("kraken", permissions=("read",), api_key=demo_api_key(), secret=DEMO_SECRET)
+    answer = signer.send(net.url("kraken"), key["api_key"], key["secret"], "Balance")
+    assert answer["error"] == [] and answer["result"]["XXBT"] == "1.0000000000"
+    refused = signer.send(net.url("kraken"), key["api_key"], key["secret"], "AddOrder", signer.EXAMPLE_ORDER)
+    assert refused == {"error": ["EGeneral:Permission denied"]}
