@@ -120,3 +120,21 @@ def sdk_client(base_url: str, key_name: str, secret: str):
     client.session = PlainHttpSession()
     return client
 # --8<-- [end:sdk]
+
+
+# --8<-- [start:example]
+# KeyLab's vector C1: RFC 8032's first Ed25519 test key, written as a CDP secret. It is a public
+# test key that opens no account anywhere; with a fixed time and nonce the token is always the same.
+EXAMPLE_KEY_NAME = "organizations/00000000-0000-0000-0000-000000000000/apiKeys/11111111-1111-1111-1111-111111111111"
+EXAMPLE_SECRET = "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2DXWpgBgrEKt9VL/tPJZAc6DuFy89qmIyWvAhpo9wdRGg=="
+
+
+def example_token() -> str:
+    """The token for GET /api/v3/brokerage/accounts at 1700000000 (14 November 2023, 22:13:20 UTC)."""
+    return build_jwt(EXAMPLE_KEY_NAME, EXAMPLE_SECRET, "GET", "/api/v3/brokerage/accounts",
+                     now=1700000000, nonce="0123456789abcdef0123456789abcdef")
+
+
+if __name__ == "__main__":
+    print(example_token())
+# --8<-- [end:example]

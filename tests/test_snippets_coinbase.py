@@ -97,3 +97,16 @@ def test_a_32_byte_seed_works_too():
 
 def test_auth_headers():
     assert coinbase.auth_headers("abc") == {"Authorization": "Bearer abc", "Content-Type": "application/json"}
+
+
+def test_example_section_prints_vector_c1():
+    assert coinbase.EXAMPLE_KEY_NAME == C1_KEY_NAME and coinbase.EXAMPLE_SECRET == C1_SECRET
+    assert coinbase.example_token() == C1_JWT
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-m", "snippets.coinbase"], cwd=root, capture_output=True, text=True,
+                         check=True).stdout
+    assert out == C1_JWT + "\n"
