@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -148,3 +149,12 @@ def test_the_snippets_send_function_against_localnet(net):
     assert answer["error"] == [] and answer["result"]["XXBT"] == "1.0000000000"
     refused = signer.send(net.url("kraken"), key["api_key"], key["secret"], "AddOrder", signer.EXAMPLE_ORDER)
     assert refused == {"error": ["EGeneral:Permission denied"]}
+
+
+def test_the_import_command_on_the_docs_page_works(tmp_path):
+    page = (ROOT / "docs" / "exchanges" / "kraken.md").read_text()
+    command = re.search(r"`python -m localnet (keys create --exchange kraken [^`]+)`", page).group(1).split()
+    assert command[command.index("--secret") + 1] == DOC_SECRET
+    done = subprocess.run([sys.executable, "-m", "localnet", *command, "--db", str(tmp_path / "k.db")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
