@@ -156,7 +156,8 @@ def test_orders_of_another_account_are_invisible(net, trader):
 def test_account_config_shows_perm_ip_and_label(net):
     key = net.create_key("okx", permissions=("trade", "withdraw"), ips=("127.0.0.1", "10.0.0.0/8"), label="bot")
     config = ok_data(Okx(net.url("okx"), key).get("/api/v5/account/config"))[0]
-    assert (config["perm"], config["ip"], config["label"]) == ("read_only,trade,withdraw", "127.0.0.1,10.0.0.0/8", "bot")
+    assert (config["perm"], config["ip"], config["label"]) == (
+        "read_only,trade,withdraw", "127.0.0.1,10.0.0.0/8", "bot")
     assert config["uid"].isdigit() and config["uid"] == config["mainUid"] and config["acctLv"] == "1"
 
 

@@ -50,8 +50,11 @@ class OkxApp(ExchangeApp):
 
     def __init__(self, store: Store, rate_limit: int | None = None, **_ignored: object) -> None:
         super().__init__(store)
-        self.rate_limit = rate_limit
-        self.limiters: dict[str, WeightLimiter] = {}
+        self.limiters = {
+            route.name: WeightLimiter(limit=rate_limit if rate_limit is not None else route.cost,
+                                      interval_s=WINDOW_S, ban_after=10**9)
+            for route in self.routes.values()
+        }
 
     # ---- hooks ----------------------------------------------------------------------------------
 
@@ -62,13 +65,8 @@ class OkxApp(ExchangeApp):
         """Per-endpoint request counts in 2-second windows; 50011 (HTTP 429) beyond the limit."""
         if route is None:
             return
-        limit = self.rate_limit if self.rate_limit is not None else route.cost
-        limiter = self.limiters.get(route.name)
-        if limiter is None or limiter.limit != limit:
-            limiter = self.limiters.setdefault(route.name, WeightLimiter(limit=limit, interval_s=WINDOW_S,
-                                                                         ban_after=10**9))
         who = (call.headers.get("ok-access-key") or call.peer) if route.permission else call.peer
-        if not limiter.charge(who, 1).allowed:
+        if not self.limiters[route.name].charge(who, 1).allowed:
             raise errors.rate_limited()
 
     def authenticate(self, call: Call) -> keys.Key:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from localnet.core.http import ApiError
 
-ALL_FAILED = "All operations failed"  # msg of a code "1" answer, as observed live (the docs table says "Operation failed.")
+# msg of a code "1" answer, as observed live (the docs table says "Operation failed.")
+ALL_FAILED = "All operations failed"
 PARTLY_FAILED = "Bulk operation partially succeeded."
 
 
