@@ -254,6 +254,7 @@ def test_order_query_input_errors(make, method, params, error):
     ({"asset": "XBT", "amount": "1"}, "EGeneral:Invalid arguments:key"),
     ({"asset": "XBT", "key": "w"}, "EGeneral:Invalid arguments:amount"),
     ({"asset": "XBT", "key": "w", "amount": "0"}, "EGeneral:Invalid arguments:amount"),
+    ({"asset": "ZUSD", "key": "w", "amount": "1.00001"}, "EGeneral:Invalid arguments:amount"),
     ({"asset": "XBT", "key": "w", "amount": "5"}, "EFunding:Insufficient funds"),
 ])
 def test_withdraw_input_errors(make, params, error):

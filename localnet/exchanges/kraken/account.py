@@ -78,7 +78,7 @@ def withdraw(app, call: Call) -> dict:
         raise errors.error(errors.FUNDING_UNKNOWN_ASSET)
     destination = params.required(values, "key")
     amount = params.number(values, "amount")
-    if amount is None:
+    if amount is None or -amount.as_tuple().exponent > asset.decimals:
         raise errors.invalid_argument("amount")
     refid = "A" + "-".join("".join(secrets.choice(REFID_CHARS) for _ in range(6)) for _ in range(3))
     try:
