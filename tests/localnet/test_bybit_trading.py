@@ -127,8 +127,9 @@ def test_post_only_rests_when_it_would_not_take(client):
 def test_query_api_describes_the_key(net):
     trader = net.create_key("bybit", permissions=("read", "trade", "withdraw"), ips=("127.0.0.1",), label="desk")
     c = Bybit(net.url("bybit"), trader)
-    info = result(c.get("/v5/user/query-api"))
-    assert r_msg(c) == ""
+    r = c.get("/v5/user/query-api")
+    info = result(r)
+    assert r.json()["retMsg"] == ""  # this endpoint's success message is empty
     assert info["apiKey"] == trader["api_key"] and info["secret"] == "" and info["readOnly"] == 0
     assert info["permissions"]["Spot"] == ["SpotTrade"] and info["permissions"]["Wallet"] == ["Withdraw"]
     assert info["ips"] == ["127.0.0.1"] and info["note"] == "desk" and info["uta"] == 1
@@ -141,10 +142,6 @@ def test_query_api_describes_the_key(net):
     assert info["readOnly"] == 1 and info["permissions"]["Spot"] == [] and info["ips"] == ["*"]
     assert info["deadlineDay"] in (89, 90) and info["rsaPublicKey"] == ""
     c.close()
-
-
-def r_msg(c: Bybit) -> str:
-    return c.get("/v5/user/query-api").json()["retMsg"]
 
 
 def test_every_key_can_read_and_rsa_keys_show_their_public_key(net):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from localnet.core import keys, ledger, market
@@ -37,8 +37,7 @@ def num(value: str | Decimal) -> str:
     d = Decimal(value)
     if d == 0:
         return "0"
-    text = format(d.normalize(), "f")
-    return text
+    return format(d.normalize(), "f")
 
 
 def usd_price(asset: str) -> Decimal:
