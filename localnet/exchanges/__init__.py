@@ -13,21 +13,7 @@ from types import ModuleType
 NAMES = ("binance", "bybit", "okx", "kraken", "coinbase")
 
 
-def _load() -> dict[str, ModuleType]:
-    loaded = {}
-    for name in NAMES:
-        try:
-            module = import_module(f"localnet.exchanges.{name}")
-        except ModuleNotFoundError as exc:  # a dialect not written yet
-            if exc.name != f"localnet.exchanges.{name}":
-                raise
-            continue
-        if hasattr(module, "make_app"):  # TEMPORARY while dialects are being written: drop before release
-            loaded[name] = module
-    return loaded
-
-
-EXCHANGES: dict[str, ModuleType] = _load()
+EXCHANGES: dict[str, ModuleType] = {name: import_module(f"localnet.exchanges.{name}") for name in NAMES}
 
 
 def get(name: str) -> ModuleType:

@@ -90,7 +90,8 @@ def test_no_request_leaves_the_machine(page: Page, site_url: str):
     assert hosts - {""} == {"127.0.0.1"}
 
 
-@pytest.mark.parametrize("path", ["", SIGNING, NOTEBOOK, "localnet/"])
+@pytest.mark.parametrize("path", ["", SIGNING, NOTEBOOK, "localnet/", "exchanges/binance/", "exchanges/bybit/",
+                                  "exchanges/okx/", "exchanges/kraken/", "exchanges/coinbase/"])
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path: str, color_scheme: str):
     page.emulate_media(color_scheme=color_scheme)

@@ -11,6 +11,7 @@ import pytest
 from localnet.__main__ import main
 from localnet.client import connect, start
 from localnet.core.store import DEFAULT_DB, PROJECT_ROOT
+from localnet.exchanges import EXCHANGES
 from localnet.server import write_port_file
 from tests.localnet.support import Binance, assert_error
 
@@ -25,14 +26,16 @@ def test_start_creates_private_db_and_stops_cleanly(tmp_path):
     with start(db=db, frozen_time_ms=1_600_000_000_000, clock_offset_ms=5) as net:
         assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
         assert net.db_path == db
-        assert set(net.urls) == {"binance"} and net.url("binance").startswith("http://127.0.0.1:")
+        assert set(net.urls) == {"binance", "bybit", "okx", "kraken", "coinbase"} == set(EXCHANGES)
+        assert len({net.url(name) for name in EXCHANGES}) == 5  # one port each
+        assert all(url.startswith("http://127.0.0.1:") for url in net.urls.values())
         client = Binance(net.url("binance"))
         assert client.public("/api/v3/time").json()["serverTime"] == 1_600_000_000_005
         net.set_clock(frozen_time_ms=1_700_000_000_000)
         assert client.public("/api/v3/time").json()["serverTime"] == 1_700_000_000_000
         client.close()
         with pytest.raises(ValueError):
-            net.url("kraken")
+            net.url("bitmex")
 
 
 def test_connect_reuses_a_running_localnet(tmp_path, monkeypatch):

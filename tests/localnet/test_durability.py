@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from localnet.exchanges import EXCHANGES
 import pytest
 
 from localnet.core import ledger
@@ -31,7 +33,7 @@ def cli(*args: str) -> str:
 
 def serve(db: Path, port_file: Path, *extra: str) -> subprocess.Popen:
     port_file.unlink(missing_ok=True)
-    proc = subprocess.Popen([sys.executable, "-m", "localnet", "serve", "--db", str(db), "--port", "binance=0",
+    proc = subprocess.Popen([sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
                              "--port-file", str(port_file), *extra], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()  # printed after the port file is written
@@ -45,7 +47,7 @@ def test_serve_kill_restart(tmp_path):
     try:
         assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
         urls = json.loads(port_file.read_text())
-        assert list(urls) == ["binance"]
+        assert list(urls) == list(EXCHANGES)
         base = urls["binance"]
         assert httpx.get(base + "/api/v3/time").json() == {"serverTime": DOC_TIME}
 
