@@ -262,3 +262,11 @@ def decimal(text: object) -> Decimal:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes these
         raise ValueError(f"not a decimal number: {text!r}") from None
+
+
+def positive_decimal(text: object) -> Decimal:
+    """Like decimal(), and ValueError unless the number is greater than zero (amounts, prices)."""
+    number = decimal(text)
+    if number <= 0:
+        raise ValueError(f"not greater than zero: {text!r}")
+    return number

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from localnet.core.http import Call, decimal, form_dict, json_object
+from localnet.core.http import Call, form_dict, json_object, positive_decimal
 from localnet.exchanges.bybit import errors
 
 INTEGER_RE = re.compile(r"^[+-]?[0-9]{1,19}$")  # what Go's strconv.ParseInt accepts for int64
@@ -50,12 +50,9 @@ def amount(values: dict[str, object], name: str) -> Decimal | None:
     if raw is None:
         return None
     try:
-        number = decimal(raw)
+        return positive_decimal(raw)
     except ValueError:
         raise errors.spot_invalid(name) from None
-    if number <= 0:
-        raise errors.spot_invalid(name)
-    return number
 
 
 def integer(values: dict[str, object], name: str, low: int, high: int, default: int) -> int:

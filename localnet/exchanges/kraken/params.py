@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from localnet.core.http import Call, decimal, form_pairs
+from localnet.core.http import Call, form_dict, positive_decimal
 from localnet.exchanges.kraken import errors
 
 
@@ -36,16 +36,6 @@ def parse_json(raw: bytes) -> dict[str, object]:
     return {str(k): _text(v) for k, v in value.items()}
 
 
-def parse_form(raw: bytes) -> dict[str, object]:
-    """A form-encoded body or query string; ValueError for bad encodings and repeated names."""
-    out: dict[str, object] = {}
-    for name, value in form_pairs(raw):
-        if name in out:
-            raise ValueError(f"{name} given twice")
-        out[name] = value
-    return out
-
-
 def is_json(call: Call) -> bool:
     return call.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json"
 
@@ -53,7 +43,7 @@ def is_json(call: Call) -> bool:
 def read_body(call: Call) -> dict[str, object]:
     """The private call's parameters from its body; EGeneral:Invalid arguments when unreadable."""
     try:
-        return parse_json(call.body) if is_json(call) else parse_form(call.body)
+        return parse_json(call.body) if is_json(call) else form_dict(call.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise errors.invalid_argument() from None
 
@@ -61,7 +51,7 @@ def read_body(call: Call) -> dict[str, object]:
 def read_query(call: Call) -> dict[str, object]:
     """A public call's parameters from the query string."""
     try:
-        return parse_form(call.query)
+        return form_dict(call.query)
     except (ValueError, UnicodeDecodeError):
         raise errors.invalid_argument() from None
 
@@ -89,12 +79,9 @@ def number(params: dict[str, object], name: str, default: str | None = None) -> 
     if value is None:
         return None
     try:
-        parsed = decimal(value)
+        return positive_decimal(value)
     except ValueError:
         raise errors.invalid_argument(name) from None
-    if parsed <= 0:
-        raise errors.invalid_argument(name)
-    return parsed
 
 
 def flag(params: dict[str, object], name: str) -> bool:

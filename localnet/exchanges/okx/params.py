@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from localnet.core.http import Call, decimal, form_dict, json_object
+from localnet.core.http import Call, form_dict, json_object, positive_decimal
 from localnet.exchanges.okx import errors
 
 
@@ -73,12 +73,9 @@ def number(params: dict[str, Any], name: str, required: bool = False) -> Decimal
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise errors.param_error(name)
     try:
-        amount = decimal(value if isinstance(value, str) else str(value))
+        return positive_decimal(value if isinstance(value, str) else str(value))
     except ValueError:
         raise errors.param_error(name) from None
-    if amount <= 0:
-        raise errors.param_error(name)
-    return amount
 
 
 def limit(params: dict[str, Any], default: int = 100, most: int = 100) -> int:
