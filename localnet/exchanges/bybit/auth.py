@@ -1,9 +1,9 @@
 """Bybit v5 authentication: four headers, a time window, then key, IP, permission and signature.
 
-The order of the checks is Bybit's (as its gateway code shows it): the headers must be present,
-the timestamp is checked before the key is even looked up, and the signature is checked last,
-after the IP allow-list and the permission. So a read-only key that sends a wrongly signed order
-hears 10005, not 10004.
+Bybit does not document the order of its checks; localnet's order (its choice, stated on the
+Bybit page): the headers must be present, the timestamp is checked before the key is even looked
+up, and the signature is checked last, after the IP allow-list and the permission. So a read-only
+key that sends a wrongly signed order hears 10005, not 10004.
 """
 
 from __future__ import annotations

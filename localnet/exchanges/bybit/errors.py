@@ -1,9 +1,9 @@
 """Bybit's error answers: a retCode and retMsg in the usual envelope, almost always with HTTP 200.
 
 Wording follows, in this order of preference: messages seen from the live API (GitHub issues,
-SDK test fixtures), the error table in Bybit's docs (docs/v5/error.mdx), and the wording of a
-public copy of Bybit's API gateway code (github.com/openbybit/trading, source/bgw; provenance
-unconfirmed). Parameter-error texts that no source shows are localnet's own, and say so on the page.
+SDK test fixtures), then the error table in Bybit's docs (docs/v5/error.mdx). Texts that no
+public Bybit source shows (the 10001 header messages, parameter errors) are localnet's own
+approximations, and the Bybit page says so.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ def error(code: int, message: str, status: int = 200) -> ApiError:
     return ApiError(status, code, message)
 
 
-# ---- gateway: before and during authentication ----------------------------------------------------
+# ---- before and during authentication ----------------------------------------------------
 
 def no_auth_header() -> ApiError:
-    """v5 wants its authentication in headers; without X-BAPI-API-KEY the gateway answers 401, no body."""
+    """v5 wants its authentication in headers; without X-BAPI-API-KEY Bybit answers 401 (localnet sends no body)."""
     return ApiError(401, PLAIN, "")
 
 

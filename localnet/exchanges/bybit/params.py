@@ -23,7 +23,7 @@ def read(call: Call) -> dict[str, object]:
 
 
 def parse_int64(text: str) -> int | None:
-    """An int64 written the way Bybit's gateway parses it, or None."""
+    """A whole number that fits in a signed 64-bit integer, or None."""
     if not INTEGER_RE.match(text):
         return None
     value = int(text)
