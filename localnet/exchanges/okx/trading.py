@@ -257,44 +257,36 @@ def _instrument_filter(values: dict[str, Any]) -> tuple[bool, str | None]:
 
 def open_orders(app, call: Call) -> list[dict]:
     """GET /api/v5/trade/orders-pending: newest first."""
-    values = params.query(call)
-    spot, name = _instrument_filter(values)
-    kind = params.text(values, "ordType")
-    state = params.text(values, "state")
-    if state is not None and state not in ("live", "partially_filled"):
-        raise errors.param_error("state")
-    count = params.limit(values)
-    if not spot:
-        return []
-    rows = reversed(ledger.open_orders(app.store, call.key.account_id, name))
-    out = []
-    for row in rows:
-        if (kind and views.ord_type(row) != kind) or (state and views.STATES[row["status"]] != state):
-            continue
-        fills = ledger.trades(app.store, call.key.account_id, row["symbol"], order_id=row["id"])
-        out.append(views.order(row, fills))
-    return out[:count]
+    return _order_list(app, call, ("live", "partially_filled"), open_only=True)
 
 
 def closed_orders(app, call: Call) -> list[dict]:
     """GET /api/v5/trade/orders-history: finished orders (filled or canceled), newest first; instType required."""
+    params.text(params.query(call), "instType", required=True)
+    return _order_list(app, call, ("filled", "canceled"), open_only=False)
+
+
+def _order_list(app, call: Call, states: tuple[str, ...], open_only: bool) -> list[dict]:
+    """Orders in one of `states`, newest first, filtered by instrument, ordType and state, at most `limit`."""
     values = params.query(call)
-    params.text(values, "instType", required=True)
     spot, name = _instrument_filter(values)
     kind = params.text(values, "ordType")
     state = params.text(values, "state")
-    if state is not None and state not in ("filled", "canceled"):
+    if state is not None and state not in states:
         raise errors.param_error("state")
     count = params.limit(values)
     if not spot:
         return []
+    account = call.key.account_id
+    rows = (ledger.open_orders(app.store, account, name) if open_only
+            else ledger.orders(app.store, account, name, limit=1000))
     out = []
-    for row in reversed(ledger.orders(app.store, call.key.account_id, name, limit=1000)):
-        if row["status"] in ledger.OPEN_STATUSES:
+    for row in reversed(rows):
+        if views.STATES[row["status"]] not in states:
             continue
         if (kind and views.ord_type(row) != kind) or (state and views.STATES[row["status"]] != state):
             continue
-        out.append(views.order(row, ledger.trades(app.store, call.key.account_id, row["symbol"], order_id=row["id"])))
+        out.append(views.order(row, ledger.trades(app.store, account, row["symbol"], order_id=row["id"])))
         if len(out) == count:
             break
     return out
