@@ -1,0 +1,27 @@
+"""The Basics chapter's examples: each one runs, and prints exactly what the pages show."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_example(module: str) -> str:
+    """Run `python -m snippets.examples.<module>` from the project root and return what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"snippets.examples.{module}"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )
+    return result.stdout
+
+
+def test_first_request_output_is_the_stored_one():
+    assert run_example("first_request") == (ROOT / "snippets/examples/first_request.out").read_text()
+
+
+def test_first_request_shows_a_public_answer_and_a_private_refusal():
+    stored = (ROOT / "snippets/examples/first_request.out").read_text()
+    assert '{"symbol":"BTCUSDT","price":"60000.00000000"}' in stored
+    assert "'ts': '1767225600000'" in stored  # the frozen clock, as OKX reports it
+    assert "401 Unauthorized" in stored and '"code":-2014' in stored
