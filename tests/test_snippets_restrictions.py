@@ -34,7 +34,8 @@ def test_the_kept_database_answers_the_cli_commands_the_page_shows(tmp_path):
     assert "10.0.0.0/8" in listing and "revoked  bot, key 1" in listing
 
     log = run("-m", "localnet", "log", "--key", "1", "--db", db)
-    assert "127.0.0.1" in log and "error 10010" in log
+    assert log == ("2026-01-01 00:00:00  bybit     key    1  127.0.0.1        GET    "
+                   "/v5/account/wallet-balance  200 error 10010\n")
 
     rotated = run("-m", "localnet", "keys", "rotate", "2", "--db", db)
     assert rotated.startswith("key 2 rotated; the old secret no longer works")
