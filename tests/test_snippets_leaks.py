@@ -109,3 +109,33 @@ def test_leak_drill_output_is_the_stored_one(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_key_stopped_working_output_is_the_stored_one(tmp_path):
+    """The FAQ's "why did my key stop working?" session: an IP allow-list, then a clock offset."""
+    db, ports = tmp_path / "faq.db", tmp_path / "ports.json"
+    ip_key, key = tmp_path / "faq-ip-key.json", tmp_path / "faq-key.json"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
+         "--port-file", str(ports)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout.readline().startswith("binance http://127.0.0.1:")
+        url = json.loads(ports.read_text())["binance"]
+
+        def call(keyfile: Path) -> str:
+            return run("snippets.examples.leaked_key_call", str(keyfile), "account", "--url", url, check=False)
+
+        ip_key.write_text(run("localnet", "keys", "create", "--db", str(db), "--exchange", "binance",
+                              "--ip", "203.0.113.7", "--json"))
+        key.write_text(run("localnet", "keys", "create", "--db", str(db), "--exchange", "binance", "--json"))
+        out = [call(ip_key), call(key)]
+        assert run("localnet", "clock", "--offset-ms", "-5000", "--db", str(db)).startswith(
+            "clock: real time, offset -5000 ms; server time now ")
+        out.append(call(key))
+        assert run("localnet", "clock", "--real", "--db", str(db)).startswith("clock: real time, offset 0 ms")
+        out.append(call(key))
+        assert "".join(out) == (EXAMPLES / "key_stopped_working.out").read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
