@@ -2,12 +2,14 @@
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+ROOT = Path(__file__).resolve().parents[2]
 SIGNING = "signing/step-by-step/"
 NOTEBOOK = "notebooks/01-sign-a-request/"
 DOC_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
@@ -20,6 +22,13 @@ def errors(page: Page) -> list[str]:
     page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: found.append(str(exc)))
     return found
+
+
+def nav_pages() -> list[str]:
+    """The URL path of every page in mkdocs.yml's nav, in order ("" for the home page)."""
+    nav = (ROOT / "mkdocs.yml").read_text().split("\nnav:\n", 1)[1]
+    sources = re.findall(r"^\s+- (?:.*: )?(\S+\.(?:md|ipynb))\s*$", nav, re.M)
+    return ["" if src == "index.md" else re.sub(r"\.(md|ipynb)$", "/", src) for src in sources]
 
 
 def scheme(page: Page) -> str:
@@ -90,11 +99,54 @@ def test_no_request_leaves_the_machine(page: Page, site_url: str):
     assert hosts - {""} == {"127.0.0.1"}
 
 
-@pytest.mark.parametrize("path", ["", SIGNING, NOTEBOOK, "localnet/", "exchanges/binance/", "exchanges/bybit/",
-                                  "exchanges/okx/", "exchanges/kraken/", "exchanges/coinbase/"])
+@pytest.mark.parametrize("path", nav_pages())
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path: str, color_scheme: str):
     page.emulate_media(color_scheme=color_scheme)
     page.goto(site_url + path)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_every_nav_page_loads_without_console_errors(page: Page, site_url: str, errors: list[str]):
+    pages = nav_pages()
+    assert len(pages) >= 20
+    for path in pages:
+        response = page.goto(site_url + path)
+        assert response is not None and response.ok, path
+        expect(page.locator("h1").first).to_be_visible()
+    assert errors == []
+
+
+def test_a_quiz_works_with_the_keyboard_alone(page: Page, site_url: str, errors: list[str]):
+    page.goto(site_url + "keys/permissions/")
+    quiz = page.locator(".kl-quiz").first
+    answer = int(quiz.get_attribute("data-answer"))
+    radios = quiz.locator("input[type=radio]")
+    count = radios.count()
+    verdict = quiz.locator(".kl-quiz__verdict")
+
+    radios.first.focus()
+    page.keyboard.press("Tab")  # leaves the radio group for the button, nothing chosen yet
+    page.keyboard.press("Enter")
+    expect(verdict).to_have_text("Choose an answer first.")
+
+    wrong = (answer + 1) % count
+    radios.first.focus()
+    page.keyboard.press("Space")
+    for _ in range(wrong):
+        page.keyboard.press("ArrowDown")
+    expect(radios.nth(wrong)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(verdict).to_have_text("Not quite. The explanation below says why.")
+    expect(quiz.locator("details")).to_have_attribute("open", "")
+
+    radios.nth(wrong).focus()
+    for _ in range((answer - wrong) % count):
+        page.keyboard.press("ArrowDown")
+    expect(radios.nth(answer)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(verdict).to_have_text("Correct.")
+    assert errors == []
