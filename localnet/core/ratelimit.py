@@ -31,13 +31,14 @@ class WeightLimiter:
     """Fixed windows of `interval_s` seconds; `limit` weight per window per IP.
 
     A request that would go over the limit is refused (429). After `ban_after` refusals in
-    one window the client is banned for `ban_s` seconds (418). Uses real time even when the
-    exchange clock is frozen, so a frozen clock never freezes a limit.
+    one window the client is banned for `ban_s` seconds (418); with `ban_after=None` (exchanges
+    that only refuse), never. Uses real time even when the exchange clock is frozen, so a
+    frozen clock never freezes a limit.
     """
 
     limit: int = 6000
     interval_s: int = 60
-    ban_after: int = 10
+    ban_after: int | None = 10  # None: refuse over the limit, never ban
     ban_s: int = 120
     now: Callable[[], float] = time.time
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
@@ -58,7 +59,7 @@ class WeightLimiter:
                 return Verdict(False, bucket.used, int(bucket.banned_until - now + 0.999), int(bucket.banned_until * 1000))
             if bucket.used + weight > self.limit:
                 bucket.rejections += 1
-                if bucket.rejections > self.ban_after:
+                if self.ban_after is not None and bucket.rejections > self.ban_after:
                     bucket.banned_until = now + self.ban_s
                     return Verdict(False, bucket.used, self.ban_s, int(bucket.banned_until * 1000))
                 return Verdict(False, bucket.used, retry)

@@ -25,7 +25,6 @@ PER_SECOND = {
     "/v5/asset/withdraw/create": 5,
 }
 DEFAULT_PER_SECOND = 10
-NEVER = 10**9  # Bybit does not ban a UID for going over; it just refuses
 
 
 class UidLimiter:
@@ -44,7 +43,7 @@ class UidLimiter:
         limit = self.limit(path)
         limiter = self._limiters.get(limit)
         if limiter is None:
-            limiter = self._limiters[limit] = WeightLimiter(limit=limit, interval_s=1, ban_after=NEVER, now=self.now)
+            limiter = self._limiters[limit] = WeightLimiter(limit=limit, interval_s=1, ban_after=None, now=self.now)
         verdict = limiter.charge(f"{uid}:{path}", 1)
         now = self.now()
         reset_ms = int((int(now) + 1) * 1000) if not verdict.allowed else int(now * 1000)

@@ -38,8 +38,8 @@ class CoinbaseApp(ExchangeApp):
     def __init__(self, store: Store, rate_limit: int | None = None, public_rate_limit: int | None = None,
                  **_ignored: object) -> None:
         super().__init__(store)
-        self.private_limiter = WeightLimiter(limit=rate_limit or PRIVATE_LIMIT, interval_s=1, ban_after=10**9)
-        self.public_limiter = WeightLimiter(limit=public_rate_limit or PUBLIC_LIMIT, interval_s=1, ban_after=10**9)
+        self.private_limiter = WeightLimiter(limit=rate_limit or PRIVATE_LIMIT, interval_s=1, ban_after=None)
+        self.public_limiter = WeightLimiter(limit=public_rate_limit or PUBLIC_LIMIT, interval_s=1, ban_after=None)
 
     # ---- routing -------------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class OkxApp(ExchangeApp):
         super().__init__(store)
         self.limiters = {
             route.name: WeightLimiter(limit=rate_limit if rate_limit is not None else route.cost,
-                                      interval_s=WINDOW_S, ban_after=10**9)
+                                      interval_s=WINDOW_S, ban_after=None)
             for route in self.routes.values()
         }
 
