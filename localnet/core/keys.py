@@ -289,3 +289,9 @@ def accept_nonce(store: Store, key_id: int, nonce: int) -> bool:
             return False
         db.execute("INSERT OR REPLACE INTO nonces (key_id, last) VALUES (?, ?)", (key_id, f"{nonce:020d}"))
     return True
+
+
+def last_nonce(store: Store, key_id: int) -> int:
+    """The largest nonce accepted for the key so far (0 before the first)."""
+    row = store.db.execute("SELECT last FROM nonces WHERE key_id = ?", (key_id,)).fetchone()
+    return int(row["last"]) if row else 0

@@ -96,3 +96,15 @@ def test_nonces_only_go_up_per_key(tmp_path):
     assert not keys.accept_nonce(store, 2, 2**64)
     assert not keys.accept_nonce(store, 2, -1)
     store.close()
+
+
+def test_last_nonce_reads_back_what_was_accepted(tmp_path):
+    store = Store(tmp_path / "n.db")
+    with store.transaction() as db:
+        db.execute("INSERT INTO accounts (exchange, created_ms) VALUES ('x', 0)")
+        db.execute("INSERT INTO keys (id, exchange, account_id, api_key, type, permissions, ips, created_ms)"
+                   " VALUES (1, 'x', 1, 'k1', 'hmac', 'read', '', 0)")
+    assert keys.last_nonce(store, 1) == 0
+    keys.accept_nonce(store, 1, 2**64 - 1)
+    assert keys.last_nonce(store, 1) == 2**64 - 1
+    store.close()

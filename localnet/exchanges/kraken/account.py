@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from localnet.core import ledger
+from localnet.core import keys, ledger
 from localnet.core.http import Call
 from localnet.exchanges.kraken import data, errors, params, views
 
@@ -35,11 +35,6 @@ def balance_ex(app, call: Call) -> dict:
     }
 
 
-def _last_nonce(app, key_id: int) -> str:
-    row = app.store.db.execute("SELECT last FROM nonces WHERE key_id = ?", (key_id,)).fetchone()
-    return str(int(row["last"])) if row else "0"
-
-
 def _account_code(account_id: int) -> str:
     """A stable IBAN-like account code ("AA12 N84G WOAK NMOI"), as GetApiKeyInfo shows one."""
     text = f"AA{account_id % 100:02d}" + "".join(REFID_CHARS[(account_id * 7 + i * 13) % 36] for i in range(12))
@@ -56,7 +51,7 @@ def api_key_info(app, call: Call) -> dict:
     return {
         "apiKeyName": key.label or f"localnet-{key.id}",
         "apiKey": key.api_key,
-        "nonce": _last_nonce(app, key.id),
+        "nonce": str(keys.last_nonce(app.store, key.id)),
         "nonceWindow": 0,
         "permissions": names,
         "iban": _account_code(key.account_id),
