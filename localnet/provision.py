@@ -33,14 +33,7 @@ def create_key(
     )
     module.prepare_key(spec)
     funding = getattr(module, "FUNDING", ledger.DEFAULT_FUNDING)
-    out = keys.create_key(
-        store, exchange, now_ms=clock.now_ms(store), funding=funding, permissions=spec.permissions, ips=spec.ips,
-        type=spec.type, label=spec.label, public_key_pem=spec.public_key_pem, api_key=spec.api_key,
-        secret=spec.secret, passphrase=spec.passphrase, account_id=account_id,
-    )
-    if spec.private_key is not None:
-        out["private_key"] = spec.private_key
-    return out
+    return keys.create_key(store, exchange, spec, now_ms=clock.now_ms(store), funding=funding, account_id=account_id)
 
 
 def rotate_key(store: Store, key_id: int, public_key_pem: str | None = None) -> dict:

@@ -156,31 +156,19 @@ def check_public_key(key_type: str, pem: str) -> str:
     return pem.strip() + "\n"
 
 
-def create_key(
-    store: Store,
-    exchange: str,
-    *,
-    now_ms: int,
-    funding: dict[str, str],
-    permissions: object = ("read",),
-    ips: object = (),
-    type: str = "hmac",
-    label: str | None = None,
-    public_key_pem: str | None = None,
-    api_key: str | None = None,
-    secret: str | None = None,
-    passphrase: str | None = None,
-    account_id: int | None = None,
-) -> dict:
-    """Create (or import) a key, with a new funded account unless `account_id` is given.
+def create_key(store: Store, exchange: str, spec: KeySpec, *, now_ms: int, funding: dict[str, str],
+               account_id: int | None = None) -> dict:
+    """Create (or import) the key `spec` describes, with a new funded account unless `account_id` is given.
 
-    Returns the one dict that ever shows the secret.
+    Fills in what the exchange left open (a 64-character API key and HMAC secret). Returns the
+    one dict that ever shows the secret.
     """
-    perms = normalise_permissions(permissions)
-    nets = normalise_ips(ips)
-    if type not in ("hmac", *PUBLIC_KEY_CLASSES):
-        raise KeyProblem(f"unknown key type {type!r}")
-    if type == "hmac":
+    perms = normalise_permissions(spec.permissions)
+    nets = normalise_ips(spec.ips)
+    key_type, secret, public_key_pem = spec.type, spec.secret, spec.public_key_pem
+    if key_type not in ("hmac", *PUBLIC_KEY_CLASSES):
+        raise KeyProblem(f"unknown key type {key_type!r}")
+    if key_type == "hmac":
         if public_key_pem:
             raise KeyProblem("an HMAC key takes no public key")
         secret = secret if secret is not None else random_token(64)
@@ -188,11 +176,11 @@ def create_key(
             raise KeyProblem("the secret must not be empty")
     else:
         if secret is not None:
-            raise KeyProblem(f"a {type} key has no shared secret; register its public key instead")
+            raise KeyProblem(f"a {key_type} key has no shared secret; register its public key instead")
         if not public_key_pem:
-            raise KeyProblem(f"a {type} key needs --public-key PEM_FILE (the private key stays with you)")
-        public_key_pem = check_public_key(type, public_key_pem)
-    api_key = api_key if api_key is not None else random_token(64)
+            raise KeyProblem(f"a {key_type} key needs --public-key PEM_FILE (the private key stays with you)")
+        public_key_pem = check_public_key(key_type, public_key_pem)
+    api_key = spec.api_key if spec.api_key is not None else random_token(64)
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM keys WHERE exchange = ? AND api_key = ?", (exchange, api_key)).fetchone():
             raise KeyProblem("that API key already exists")
@@ -203,22 +191,25 @@ def create_key(
         cur = db.execute(
             "INSERT INTO keys (exchange, account_id, label, api_key, secret, public_key_pem, passphrase, type,"
             " permissions, ips, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (exchange, account_id, label, api_key, secret, public_key_pem, passphrase, type,
+            (exchange, account_id, spec.label, api_key, secret, public_key_pem, spec.passphrase, key_type,
              ",".join(perms), ",".join(nets), now_ms),
         )
         key_id = cur.lastrowid
-    return {
+    out = {
         "id": key_id,
         "exchange": exchange,
         "api_key": api_key,
-        "secret": secret if type == "hmac" else None,
-        "passphrase": passphrase,
+        "secret": secret if key_type == "hmac" else None,
+        "passphrase": spec.passphrase,
         "permissions": list(perms),
         "ips": list(nets),
-        "type": type,
-        "label": label,
+        "type": key_type,
+        "label": spec.label,
         "account_id": account_id,
     }
+    if spec.private_key is not None:
+        out["private_key"] = spec.private_key
+    return out
 
 
 def get(store: Store, key_id: int) -> Key | None:
