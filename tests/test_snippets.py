@@ -10,6 +10,8 @@ import pytest
 from snippets import binance
 from snippets.show import mask
 
+from tests.examples import run_example, stored_output
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Binance Spot API docs, "SIGNED endpoint examples for POST /api/v3/order" (HMAC).
@@ -68,12 +70,8 @@ def test_timestamp_is_in_milliseconds():
 
 
 def test_example_script_output_is_the_stored_one():
-    result = subprocess.run(
-        [sys.executable, "-m", "snippets.examples.binance_order"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )
-    stored = (ROOT / "snippets/examples/binance_order.out").read_text()
-    assert result.stdout == stored
+    stored = stored_output("binance_order")
+    assert run_example("binance_order") == stored
     assert DOC_SIGNATURE in stored
 
 
@@ -105,8 +103,4 @@ def test_notebook_solutions_run_and_are_correct():
 
 
 def test_localnet_session_example_output_is_the_stored_one():
-    result = subprocess.run(
-        [sys.executable, "-m", "snippets.examples.localnet_session"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
-    )
-    assert result.stdout == (ROOT / "snippets/examples/localnet_session.out").read_text()
+    assert run_example("localnet_session") == stored_output("localnet_session")

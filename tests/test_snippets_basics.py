@@ -1,19 +1,10 @@
 """The Basics chapter's examples: each one runs, and prints exactly what the pages show."""
 
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.examples import run_example
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_example(module: str) -> str:
-    """Run `python -m snippets.examples.<module>` from the project root and return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", f"snippets.examples.{module}"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
-    )
-    return result.stdout
 
 
 def test_first_request_output_is_the_stored_one():

@@ -16,6 +16,8 @@ import pytest
 from snippets import credentials
 from snippets.credentials import Credentials, MissingCredential, UnsafeFile
 
+from tests.examples import run_example, stored_output
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "KEYLAB_TEST"
 KEY_VAR, SECRET_VAR = "KEYLAB_TEST_API_KEY", "KEYLAB_TEST_API_SECRET"
@@ -188,7 +190,6 @@ def test_command_prints_masked_credentials_or_the_reason(clean_env, tmp_path):
 
 
 def test_demo_output_is_the_stored_one():
-    result = subprocess.run([sys.executable, "-m", "snippets.examples.credentials_demo"],
-                            cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
-    assert result.stdout == (ROOT / "snippets/examples/credentials_demo.out").read_text()
-    assert "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j" not in result.stdout
+    printed = run_example("credentials_demo")
+    assert printed == stored_output("credentials_demo")
+    assert "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j" not in printed

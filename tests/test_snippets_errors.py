@@ -1,19 +1,16 @@
 """snippets/examples/error_tour.py: every authentication mistake, on every exchange, gives the code the
 error decoder (docs/practice/error-decoder.md) lists. The stored output is included on that page."""
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.examples import run_example
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "snippets" / "examples" / "error_tour.out"
 
 
 def test_error_tour_output_matches_stored_out_file():
-    result = subprocess.run([sys.executable, "-m", "snippets.examples.error_tour"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == OUT.read_text()
+    assert run_example("error_tour") == OUT.read_text()
 
 
 def test_every_code_the_decoder_promises_appears():

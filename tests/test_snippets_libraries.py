@@ -3,18 +3,15 @@
 The script's output is included on docs/practice/libraries.md; this test re-runs it and compares.
 """
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.examples import run_example, stored_output
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_library_errors_output_matches_stored_out_file():
-    result = subprocess.run([sys.executable, "-m", "snippets.examples.library_errors"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (ROOT / "snippets" / "examples" / "library_errors.out").read_text()
+    assert run_example("library_errors") == stored_output("library_errors")
 
 
 def test_output_names_the_exchange_codes_and_never_a_secret():

@@ -1,24 +1,17 @@
 """The permissions example: each key can do exactly what its permissions allow, and the output is stable."""
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.examples import run_example
+
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = "snippets.examples.permissions_in_action"
+EXAMPLE = "permissions_in_action"
 STORED = ROOT / "snippets/examples/permissions_in_action.out"
 
 
-def run_example() -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", EXAMPLE], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
-    )
-    return result.stdout
-
-
 def test_permissions_example_output_is_the_stored_one():
-    assert run_example() == STORED.read_text()
+    assert run_example(EXAMPLE) == STORED.read_text()
 
 
 def test_stored_output_shows_each_permission_guarding_its_action():

@@ -1,26 +1,18 @@
 """The Signing chapter's example scripts: each runs, and prints exactly its stored output."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.examples import run_example, stored_output
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "snippets" / "examples"
 
 
-def run(module: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", f"snippets.examples.{module}"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
-    )
-    return result.stdout
-
-
 @pytest.mark.parametrize("module", ["one_byte", "clock_drift", "shared_nonce", "two_encodings", "five_strings"])
 def test_output_is_the_stored_one(module):
-    assert run(module) == (EXAMPLES / f"{module}.out").read_text(encoding="utf-8")
+    assert run_example(module) == stored_output(module)
 
 
 def test_one_byte_starts_from_binances_documented_signature():
