@@ -13,6 +13,7 @@ from pathlib import Path
 
 from localnet import exchanges, provision
 from localnet.core import activity, clock, keys
+from localnet.client import default_port_file
 from localnet.core.store import DEFAULT_DB, Store
 from localnet.server import default_ports, start_servers, write_port_file
 
@@ -41,8 +42,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         raise SystemExit(str(exc)) from None
     urls = {s.name: s.url for s in servers}
-    if args.port_file:
-        write_port_file(args.port_file, urls)
+    port_file = args.port_file
+    if port_file is None and Path(args.db).resolve() == DEFAULT_DB.resolve():
+        port_file = default_port_file()  # how notebooks find this server and reuse it
+    if port_file:
+        write_port_file(port_file, urls)
     for name, url in urls.items():
         print(f"{name} {url}", flush=True)
     stop = threading.Event()
@@ -55,6 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for server in servers:
         server.stop()
     store.close()
+    if port_file and args.port_file is None:
+        Path(port_file).unlink(missing_ok=True)
     return 0
 
 
@@ -177,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     serve = with_db(sub.add_parser("serve", help="run every exchange on 127.0.0.1"))
-    serve.add_argument("--port-file", help='write {"binance": "http://127.0.0.1:PORT", ...} here once all listen')
+    serve.add_argument("--port-file", help='write {"binance": "http://127.0.0.1:PORT", ...} here once all listen (default for the default --db: .localnet/ports.json, which notebooks look for)')
     serve.add_argument("--frozen-time-ms", type=int, help="freeze the exchanges' clock at this Unix time in ms")
     serve.add_argument("--clock-offset-ms", type=int, default=0, help="shift the exchanges' clock by this many ms")
     serve.add_argument("--port", action="append", default=[], metavar="NAME=PORT",

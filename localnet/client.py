@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from localnet import provision
 from localnet.core import activity, clock, keys
@@ -120,10 +122,38 @@ def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock
     return Localnet({s.name: s.url for s in servers}, Path(db), servers, temp_dir, server_store=store)
 
 
+def default_port_file() -> Path:
+    """Where `python -m localnet serve` on the default database says which ports it listens on."""
+    return DEFAULT_DB.parent / "ports.json"
+
+
+def _listening(urls: dict[str, str], timeout_s: float = 0.5) -> bool:
+    """True when every URL's port accepts a TCP connection (a port file can outlive its server)."""
+    for url in urls.values():
+        address = urlsplit(url)
+        try:
+            with socket.create_connection((address.hostname, address.port), timeout=timeout_s):
+                pass
+        except (OSError, ValueError, TypeError):
+            return False
+    return bool(urls)
+
+
 def connect() -> Localnet:
-    """Reuse the server named by $LOCALNET_PORT_FILE (database: $LOCALNET_DB), or start() one."""
-    port_file = os.environ.get(PORT_FILE_ENV)
-    if port_file and Path(port_file).is_file():
-        urls = json.loads(Path(port_file).read_text())
-        return Localnet(urls, Path(os.environ.get(DB_ENV) or DEFAULT_DB))
+    """Reuse a running localnet, or start() one in this process.
+
+    A running one is found through $LOCALNET_PORT_FILE (database: $LOCALNET_DB), or else the port
+    file `python -m localnet serve` writes for the default database. A port file whose servers no
+    longer answer is ignored.
+    """
+    named = os.environ.get(PORT_FILE_ENV)
+    candidates = [(Path(named), Path(os.environ.get(DB_ENV) or DEFAULT_DB))] if named else []
+    candidates.append((default_port_file(), DEFAULT_DB))
+    for port_file, db_path in candidates:
+        try:
+            urls = json.loads(port_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(urls, dict) and _listening(urls) and db_path.is_file():
+            return Localnet(urls, db_path)
     return start()

@@ -20,7 +20,7 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_every_page_is_built(site):
-    for page in ["index.html", "signing/step-by-step/index.html", "notebooks/01-sign-a-request/index.html"]:
+    for page in ["index.html", "signing/step-by-step/index.html", "notebooks/02-sign-a-request/index.html"]:
         assert (site / page).is_file(), page
 
 
@@ -37,11 +37,11 @@ def test_glossary_terms_become_abbreviations(site):
 
 
 def test_notebook_page_has_outputs_and_its_source_beside_it(site):
-    page = site / "notebooks/01-sign-a-request"
+    page = site / "notebooks/02-sign-a-request"
     html = (page / "index.html").read_text()
     assert "identical:  True" in html
-    assert 'download' in html and "01-sign-a-request.ipynb" in html
-    source = json.loads((page / "01-sign-a-request.ipynb").read_text())
+    assert 'download' in html and "02-sign-a-request.ipynb" in html
+    source = json.loads((page / "02-sign-a-request.ipynb").read_text())
     assert source["nbformat"] == 4
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING = "signing/step-by-step/"
-NOTEBOOK = "notebooks/01-sign-a-request/"
+NOTEBOOK = "notebooks/02-sign-a-request/"
 DOC_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
 
 
@@ -78,8 +78,8 @@ def test_notebook_page_shows_stored_outputs_and_download_link(page: Page, site_u
     expect(page.get_by_text(f"documented: {DOC_SIGNATURE}")).to_be_visible()
     expect(page.get_by_text("identical:  True")).to_be_visible()
     download = page.locator("a[download]", has=page.locator("svg"))
-    expect(download).to_have_attribute("href", re.compile(r"01-sign-a-request\.ipynb$"))
-    response = page.request.get(page.url.split("#")[0] + "01-sign-a-request.ipynb")
+    expect(download).to_have_attribute("href", re.compile(r"02-sign-a-request\.ipynb$"))
+    response = page.request.get(page.url.split("#")[0] + "02-sign-a-request.ipynb")
     assert response.ok
     assert json.loads(response.body())["nbformat"] == 4
     assert errors == []
