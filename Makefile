@@ -22,7 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test lab notebooks localnet clean
+.PHONY: help install serve build test live lab notebooks localnet clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
@@ -31,6 +31,7 @@ help:
 	@echo "make build     strict build of the site into site/"
 	@echo "make notebooks re-run the notebooks and store their outputs (nbval checks them)"
 	@echo "make lab       JupyterLab on notebooks/ with the project's kernel"
+	@echo "make live      run the notebooks against the real testnets with the keys in .env"
 	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
 	@echo "make clean     remove .venv, site/ and caches"
 
@@ -56,10 +57,13 @@ build: install
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+live: install
+	$(BIN)/python -m pytest --live -n 2 --dist loadfile -rs notebooks $(PYTEST_ARGS)
+
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
 	@rm -f $(VENV)/.installed
-	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --notebook-dir notebooks --ServerApp.ip=127.0.0.1 \
+	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks --ServerApp.ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: install

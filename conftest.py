@@ -15,6 +15,45 @@ import pytest
 
 _services: list = []
 
+LIVE_HELP = ("run the notebooks against the real testnets (Binance Spot testnet, Bybit testnet, OKX demo) "
+             "with keys from .env; each notebook is skipped when its keys or the network are missing")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--live", action="store_true", help=LIVE_HELP)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "live: a notebook run against the real testnets (only with --live)")
+    if config.getoption("--live"):
+        # Live answers (balances, ids, times) differ from the stored localnet outputs, so only
+        # errors fail a cell, and the notebooks' TARGET = None picks the testnets.
+        config.option.nbval_lax = True
+        os.environ["KEYLAB_TARGET"] = "testnet"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--live"):
+        return
+    from tests.live import skip_reason  # only live runs need it
+
+    keep, drop = [], []
+    reasons: dict[str, str | None] = {}
+    for item in items:
+        if not str(item.path).endswith(".ipynb"):
+            drop.append(item)  # a live run is about the notebooks
+            continue
+        key = str(item.path)
+        if key not in reasons:
+            reasons[key] = skip_reason(item.parent.nb.metadata.get("keylab", {}).get("live", []))
+        item.add_marker(pytest.mark.live)
+        if reasons[key]:
+            item.add_marker(pytest.mark.skip(reason=reasons[key]))
+        keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
 
 def _collected_notebooks(session: pytest.Session) -> bool:
     return any(str(item.path).endswith(".ipynb") for item in session.items)
