@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -82,7 +83,8 @@ class Localnet:
         return activity.entries(self.store, key_id)
 
     def stop(self) -> None:
-        """Stop the servers this object started (a reused server keeps running)."""
+        """Stop the servers this object started (a reused server keeps running). Safe to call twice."""
+        atexit.unregister(self.stop)
         for server in self._servers:
             server.stop()
         self._servers = []
@@ -119,7 +121,11 @@ def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock
     except BaseException:
         store.close()
         raise
-    return Localnet({s.name: s.url for s in servers}, Path(db), servers, temp_dir, server_store=store)
+    net = Localnet({s.name: s.url for s in servers}, Path(db), servers, temp_dir, server_store=store)
+    # A script or notebook that never calls stop() still shuts its servers down before Python
+    # tears down the modules their threads use.
+    atexit.register(net.stop)
+    return net
 
 
 def default_port_file() -> Path:

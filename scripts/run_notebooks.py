@@ -3,7 +3,8 @@
     python scripts/run_notebooks.py [NOTEBOOK ...]      (default: every notebooks/*.ipynb)
 
 Outputs are what nbval compares against on every test run, so they are stored without the
-per-cell timing metadata that would change on every execution.
+per-cell timing metadata, and with each cell's printed lines in one piece, so that running a
+notebook again changes nothing in the file unless an output really changed.
 """
 
 import sys
@@ -13,6 +14,23 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks into one output, as nbval does when it compares.
+
+    How a kernel splits one cell's printing into chunks depends on timing; merged, the stored
+    file is the same on every run.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def run(path: Path) -> None:
@@ -27,6 +45,8 @@ def run(path: Path) -> None:
     client.execute()
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nbformat.write(notebook, path)
     print(f"stored outputs: {path.relative_to(ROOT)}")
 

@@ -64,15 +64,17 @@ def error_code(reply: Reply) -> str | None:
 
     Binance: {"code": -2015, "msg": ...}; Bybit: {"retCode": 10005, ...} (HTTP 200);
     OKX: {"code": "50113", ...} ("0" is success); Kraken: {"error": ["EAPI:Invalid key"]}
-    (HTTP 200); Coinbase and others: only the HTTP status.
+    (HTTP 200); Coinbase: {"error": "PERMISSION_DENIED", ...} (some answers: only the HTTP status).
     """
     body = reply.body if isinstance(reply.body, dict) else {}
     if body.get("retCode") not in (None, 0):
         return str(body["retCode"])
     if "code" in body and str(body["code"]) not in ("0", "200"):
         return str(body["code"])
-    if body.get("error"):
+    if isinstance(body.get("error"), list) and body["error"]:  # Kraken: a list of strings
         return str(body["error"][0])
+    if isinstance(body.get("error"), str) and body["error"]:  # Coinbase: {"error": "PERMISSION_DENIED", ...}
+        return body["error"]
     if reply.status >= 400:
         return f"HTTP {reply.status}"
     return None

@@ -60,6 +60,7 @@ class Key:
     id: int | None = None  # localnet's number for the key; None for a testnet key
     type: str = "hmac"
     private_key: str | None = field(default=None, repr=False)  # PEM, for key pairs localnet generated
+    account_id: int | None = None  # localnet's account behind the key (new keys for it: account_id=)
 
     def __repr__(self) -> str:
         perms = ", ".join(self.permissions) if self.permissions else "as set on the exchange's website"
@@ -96,13 +97,21 @@ class Lab:
     def key(self, exchange: str, permissions: tuple[str, ...] | list[str] = ("read",), **options) -> Key:
         """A key for `exchange`: yours from .env in live mode, or a new localnet key with `permissions`.
 
-        `options` go to localnet's create_key (ips, type, label, secret, api_key, passphrase).
+        `options` go to localnet's create_key (ips, type, label, secret, api_key, passphrase,
+        public_key_pem, account_id). The type defaults to HMAC, or to the exchange's first key
+        type when it has no HMAC keys (Coinbase: ECDSA).
         """
         if self.is_live(exchange):
             return self.live_key(exchange)
+        if "type" not in options:
+            from localnet import exchanges  # imported here: live-only users of this module need no server code
+
+            types = exchanges.get(exchange).KEY_TYPES
+            options["type"] = "hmac" if "hmac" in types else types[0]
         made = self.net.create_key(exchange, permissions=permissions, **options)
         return Key(exchange, made["api_key"], made["secret"], made.get("passphrase"),
-                   tuple(made["permissions"]), made["id"], made.get("type", "hmac"), made.get("private_key"))
+                   tuple(made["permissions"]), made["id"], made.get("type", options["type"]),
+                   made.get("private_key"), made.get("account_id"))
 
     def live_key(self, exchange: str) -> Key:
         """The testnet key in PREFIX_API_KEY / PREFIX_API_SECRET (and OKX's PREFIX_API_PASSPHRASE)."""
@@ -139,8 +148,11 @@ class Lab:
     # -- the end -------------------------------------------------------------------------
     def close(self) -> None:
         """Stop the localnet this lab started; a shared one keeps running, its clock back to real time."""
+        if self.net is None:
+            return  # closed already: closing twice is harmless
         self.net.set_clock()
         self.net.stop()
+        self.net = None
 
     def describe(self) -> list[str]:
         """One line per exchange: where its requests go. No ports, no paths: outputs stay the same."""
@@ -151,7 +163,7 @@ class Lab:
             elif self.target == TESTNET and exchange in NO_TESTNET:
                 where = f"localnet ({NO_TESTNET[exchange]})"
             elif self.target == TESTNET:
-                where = "localnet (this notebook's lessons need localnet's controls)"
+                where = "localnet (this notebook sends it nothing live)"
             else:
                 where = "localnet, on this computer"
             lines.append(f"  {exchange:9} {where}")

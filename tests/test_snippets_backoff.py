@@ -51,6 +51,8 @@ def test_delays_double_up_to_the_cap_and_jitter_scales_them():
     (Reply(200, {"error": ["EAPI:Invalid nonce"]}), "EAPI:Invalid nonce"),
     (Reply(200, {"error": [], "result": {}}), None),
     (Reply(401, "Unauthorized\n"), "HTTP 401"),
+    (Reply(403, {"error": "PERMISSION_DENIED", "message": "Missing required scopes"}), "PERMISSION_DENIED"),
+    (Reply(429, {"error": "RESOURCE_EXHAUSTED", "message": "Too many requests"}), "RESOURCE_EXHAUSTED"),
     (Reply(200, {"accounts": []}), None),
 ])
 def test_error_code_reads_each_exchanges_envelope(reply, code):

@@ -28,7 +28,8 @@ def nav_pages() -> list[str]:
     """The URL path of every page in mkdocs.yml's nav, in order ("" for the home page)."""
     nav = (ROOT / "mkdocs.yml").read_text().split("\nnav:\n", 1)[1]
     sources = re.findall(r"^\s+- (?:.*: )?(\S+\.(?:md|ipynb))\s*$", nav, re.M)
-    return ["" if src == "index.md" else re.sub(r"\.(md|ipynb)$", "/", src) for src in sources]
+    return ["" if src == "index.md" else re.sub(r"(README\.md|\.md|\.ipynb)$", "/", src).replace("//", "/")
+            for src in sources]
 
 
 def scheme(page: Page) -> str:

@@ -122,6 +122,7 @@ def test_wrong_private_key_is_401(net, client):
     ({"uri": "GET api.coinbase.com/api/v3/brokerage/accounts?limit=1"}, "uri "),
     ({"uri": "GET example.com/api/v3/brokerage/accounts"}, "uri "),
     ({"uri": "GET api.coinbase.com/api/v3/brokerage/accounts/"}, "uri "),
+    ({"uri": "GET https://api.coinbase.com/api/v3/brokerage/accounts"}, "uri "),  # https:// left in
     ({"h_kid": "organizations/x/apiKeys/y"}, "the header's kid differs"),
 ])
 def test_bad_claims_are_401(net, client, overrides, reason):

@@ -117,9 +117,8 @@ def _check_uri(claims: dict, call: Call) -> None:
 
 
 def normalise_uri(uri: str) -> str:
-    """Drop a scheme after the method: ccxt strips only "https://", so a local http URL keeps "http://"."""
+    """Drop "http://" after the method: ccxt strips only "https://" from the URL it signs, so against
+    localnet's plain-HTTP address its `uri` keeps "http://". A `uri` with "https://" left in is
+    refused, as Coinbase refuses it."""
     method, _, rest = uri.partition(" ")
-    for scheme in ("https://", "http://"):
-        if rest.startswith(scheme):
-            rest = rest[len(scheme):]
-    return f"{method} {rest}"
+    return f"{method} {rest.removeprefix('http://')}"
