@@ -30,6 +30,15 @@ def _ports(args: argparse.Namespace) -> dict[str, int]:
     return ports
 
 
+def chosen_port_file(port_file: str | None, db: str) -> Path | None:
+    """--port-file, or on the default database .localnet/ports.json: how notebooks find this server."""
+    if port_file:
+        return Path(port_file)
+    if Path(db).resolve() == DEFAULT_DB.resolve():
+        return default_port_file()
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     store = Store(args.db)
@@ -42,9 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         raise SystemExit(str(exc)) from None
     urls = {s.name: s.url for s in servers}
-    port_file = args.port_file
-    if port_file is None and Path(args.db).resolve() == DEFAULT_DB.resolve():
-        port_file = default_port_file()  # how notebooks find this server and reuse it
+    port_file = chosen_port_file(args.port_file, args.db)
     if port_file:
         write_port_file(port_file, urls)
     for name, url in urls.items():

@@ -9,6 +9,7 @@ import stat
 import pytest
 
 from localnet.__main__ import main
+from localnet import client
 from localnet.client import connect, start
 from localnet.core.store import DEFAULT_DB, PROJECT_ROOT
 from localnet.exchanges import EXCHANGES
@@ -112,3 +113,12 @@ def test_public_key_types_store_no_secret(net, tmp_path):
     from localnet.core.keys import KeyProblem
     with pytest.raises(KeyProblem):
         net.create_key("binance", type="rsa", public_key_pem=ED25519_PUBLIC)
+
+
+def test_serve_writes_the_default_port_file_only_for_the_default_database(tmp_path):
+    from localnet.__main__ import chosen_port_file
+    from localnet.core.store import DEFAULT_DB
+
+    assert chosen_port_file(None, str(DEFAULT_DB)) == client.default_port_file() == DEFAULT_DB.parent / "ports.json"
+    assert chosen_port_file(None, str(tmp_path / "other.db")) is None
+    assert chosen_port_file(str(tmp_path / "p.json"), str(DEFAULT_DB)) == tmp_path / "p.json"
