@@ -18,6 +18,7 @@ sentence that names the variable to set.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ TESTNET = "testnet"
 LIVE_PREFIXES = {"binance": "BINANCE_TESTNET", "bybit": "BYBIT_TESTNET", "okx": "OKX_DEMO"}
 LIVE_NAMES = {"binance": "Binance Spot testnet", "bybit": "Bybit testnet", "okx": "OKX demo trading"}
 NO_TESTNET = {"kraken": "Kraken Spot has no testnet", "coinbase": "Coinbase Advanced Trade has no testnet"}
+
+# Only for KeyLab's tests of testnet mode: {"binance": "http://127.0.0.1:PORT", ...} of a stand-in.
+TESTNET_URLS_ENV = "KEYLAB_TESTNET_URLS"
 
 # The moment localnet's clock stands still at unless a notebook picks another: 2026-01-15 12:00 UTC.
 LAB_TIME_MS = 1_768_478_400_000
@@ -86,7 +90,7 @@ class Lab:
     def url(self, exchange: str) -> str:
         """Base URL for `exchange`: its testnet in live mode, localnet otherwise."""
         if self.is_live(exchange):
-            return targets.base_url(exchange, TESTNET)
+            return testnet_url(exchange)
         return self.net.url(exchange)
 
     def headers(self, exchange: str) -> dict[str, str]:
@@ -159,7 +163,7 @@ class Lab:
         lines = [f"target: {self.target}"]
         for exchange in LIVE_PREFIXES | NO_TESTNET:
             if self.is_live(exchange):
-                where = f"{LIVE_NAMES[exchange]} ({targets.base_url(exchange, TESTNET)})"
+                where = f"{LIVE_NAMES[exchange]} ({testnet_url(exchange)})"
             elif self.target == TESTNET and exchange in NO_TESTNET:
                 where = f"localnet ({NO_TESTNET[exchange]})"
             elif self.target == TESTNET:
@@ -171,6 +175,12 @@ class Lab:
 
     def __repr__(self) -> str:
         return "\n".join(self.describe())
+
+
+def testnet_url(exchange: str) -> str:
+    """The exchange's testnet URL; KeyLab's own tests may put a stand-in there ($KEYLAB_TESTNET_URLS, JSON)."""
+    stand_ins = json.loads(os.environ.get(TESTNET_URLS_ENV) or "{}")
+    return stand_ins.get(exchange) or targets.base_url(exchange, TESTNET)
 
 
 def choose_target(target: str | None) -> str:
