@@ -267,6 +267,8 @@ def test_links_in_the_explorer_lead_to_existing_sections(page: Page, site_url: s
     for exchange in ["any", *EXCHANGE_NAMES]:
         for state in states:
             set_key(page, exchange=exchange, **state)
+            expect(page.locator(".kl-leak__list > li").first).to_be_visible()
+            assert page.locator(".kl-leak__list > li:not(:has(a))").count() == 0, (exchange, state)
             hrefs |= set(page.locator(".kl-leak a").evaluate_all("links => links.map(a => a.href)"))
     page.get_by_label("Use case", exact=True).select_option("")
     hrefs |= set(page.locator(".kl-leak a").evaluate_all("links => links.map(a => a.href)"))

@@ -26,16 +26,21 @@
     binance: { href: "../../exchanges/binance/#permissions-and-introspection", title: "Binance: permissions" },
     binanceErrors: { href: "../../exchanges/binance/#errors", title: "Binance: errors" },
     bybit: { href: "../../exchanges/bybit/#permissions-and-introspection", title: "Bybit: permissions" },
+    bybitErrors: { href: "../../exchanges/bybit/#errors", title: "Bybit: errors" },
     okx: { href: "../../exchanges/okx/#permissions-and-introspection", title: "OKX: permissions" },
+    okxErrors: { href: "../../exchanges/okx/#errors", title: "OKX: errors" },
     okxEmulated: { href: "../../exchanges/okx/#what-localnet-emulates", title: "OKX: what localnet emulates" },
     kraken: { href: "../../exchanges/kraken/#permissions-and-introspection", title: "Kraken: permissions" },
+    krakenErrors: { href: "../../exchanges/kraken/#errors", title: "Kraken: errors" },
     coinbase: { href: "../../exchanges/coinbase/#permissions-and-introspection", title: "Coinbase: permissions" },
+    coinbaseErrors: { href: "../../exchanges/coinbase/#errors", title: "Coinbase: errors" },
     coinbaseKeys: { href: "../../exchanges/coinbase/#keys", title: "Coinbase: keys" },
   };
 
   /* Texts may hold `code` and {placeholders}: {Exchange}, {scope}, {refusal}, {ipRefusal},
    * {destinationRule}. A `when` matches when every named fact has the given value (or one of
-   * the values in a list). The facts: exchange, key, read, readTicked, forcedRead, trade,
+   * the values in a list); a `page` is where the pages state the fact ("errors": the chosen
+   * exchange's errors). The facts: exchange, key, read, readTicked, forcedRead, trade,
    * withdraw, ip ("none" or "server"), addressList, subaccount, dest ("none", "any", "own",
    * "saved" or "unsure": where a withdrawal may go). An exchange's `changes` replace the
    * generic advice for a setting where that exchange works differently. */
@@ -136,12 +141,12 @@
           why: "Every {Exchange} key can read, ticked or not: nothing leaves the account, but a large balance makes you a target and a visible strategy can be copied." },
         { when: { read: true }, status: "can", page: PAGE.damage,
           why: "Read is a loss of privacy: nothing leaves the account, but a large balance makes you a target for phishing or extortion, and a visible strategy can be copied or traded against." },
-        { status: "cannot", why: "The key has no read permission, and the exchange checks it on every request: {refusal}." },
+        { status: "cannot", page: "errors", why: "The key has no read permission, and the exchange checks it on every request: {refusal}." },
       ] },
       { id: "drain", gated: true, action: "Trade your money into their hands through a thin, illiquid coin", cases: [
         { when: { trade: true }, status: "can", page: PAGE.damage,
           why: "Your orders buy a thinly traded coin from their own sell orders at, say, ten times its price; phished Binance accounts were used this way with Viacoin in March 2018." },
-        { status: "cannot", why: "The key has no trade permission, so every order is refused: {refusal}." },
+        { status: "cannot", page: "errors", why: "The key has no trade permission, so every order is refused: {refusal}." },
       ] },
       { id: "churn", gated: true, action: "Burn your balance on fees by churning orders", cases: [
         { when: { trade: true }, status: "can", page: PAGE.damage, why: "Thousands of orders, each paying a fee, until the fees eat the balance." },
@@ -168,7 +173,7 @@
           why: "The key can withdraw, and we could not confirm that {Exchange} holds API withdrawals to pre-approved addresses." },
         { when: { withdraw: true }, status: "can", page: PAGE.damage,
           why: "Withdraw sends coins out of the exchange, limited only by your balance, and a blockchain transfer cannot be called back." },
-        { status: "cannot", why: "The key has no withdraw permission, so withdrawals are refused: {refusal}." },
+        { status: "cannot", page: "errors", why: "The key has no withdraw permission, so withdrawals are refused: {refusal}." },
       ] },
       { id: "moveOwn", gated: true, action: "Move your coins to addresses on your own list", cases: [
         { when: { withdraw: true, dest: ["saved", "own"] }, status: "limited", page: PAGE.addressLists,
@@ -231,7 +236,7 @@
     // "any" stands for no particular exchange; its rules are those every exchange shares.
     exchanges: {
       any: {
-        name: "Any of the five", Exchange: "this exchange",
+        name: "Any of the five", Exchange: "this exchange", errorsPage: PAGE.names,
         refusal: "the exchange refuses it", ipRefusal: "a call from elsewhere is refused, and a forged header does not help",
         notes: [
           { when: { key: true, readTicked: false }, text: "On Bybit and OKX every key can read, so read would be on there whatever you tick.", page: PAGE.names },
@@ -239,7 +244,7 @@
         ],
       },
       binance: {
-        name: "Binance", Exchange: "Binance", page: PAGE.binance,
+        name: "Binance", Exchange: "Binance", page: PAGE.binance, errorsPage: PAGE.binanceErrors,
         refusal: "Binance answers `-2015`",
         ipRefusal: "Binance answers `-2015`, the same code as for a missing permission",
         names: [
@@ -264,7 +269,7 @@
         ],
       },
       bybit: {
-        name: "Bybit", Exchange: "Bybit", page: PAGE.bybit, alwaysRead: true,
+        name: "Bybit", Exchange: "Bybit", page: PAGE.bybit, errorsPage: PAGE.bybitErrors, alwaysRead: true,
         destinations: "saved",
         destinationRule: "Bybit's withdrawal API accepts only addresses already in the account's address book",
         changes: { addressList: { true: "Keep only your own addresses in Bybit's address book: its withdrawal API sends only there." } },
@@ -294,7 +299,7 @@
         ],
       },
       okx: {
-        name: "OKX", Exchange: "OKX", page: PAGE.okx, alwaysRead: true,
+        name: "OKX", Exchange: "OKX", page: PAGE.okx, errorsPage: PAGE.okxErrors, alwaysRead: true,
         refusal: "OKX answers `50120`",
         ipRefusal: "OKX answers `50110`, naming the address it saw",
         names: [
@@ -314,7 +319,7 @@
         ],
       },
       kraken: {
-        name: "Kraken", Exchange: "Kraken", page: PAGE.kraken,
+        name: "Kraken", Exchange: "Kraken", page: PAGE.kraken, errorsPage: PAGE.krakenErrors,
         destinations: "saved",
         destinationRule: "Kraken withdraws only to addresses saved in the account, named by a withdrawal key such as `my-cold-wallet`",
         changes: { addressList: { true: "Keep only your own addresses among those saved in the account: Kraken withdraws only to them." } },
@@ -337,7 +342,7 @@
         ],
       },
       coinbase: {
-        name: "Coinbase", Exchange: "Coinbase", page: PAGE.coinbase,
+        name: "Coinbase", Exchange: "Coinbase", page: PAGE.coinbase, errorsPage: PAGE.coinbaseErrors,
         addressListUnconfirmed: true,
         refusal: "Coinbase answers 403 `PERMISSION_DENIED`",
         ipRefusal: "Coinbase answers 401 `Unauthorized`",
@@ -442,7 +447,7 @@
         action: capability.action,
         status: chosen.status,
         why: fill(chosen.why, facts),
-        page: chosen.page,
+        page: chosen.page === "errors" ? KNOWLEDGE.exchanges[facts.exchange].errorsPage : chosen.page,
         server: capability.gated && facts.ip === "server" && chosen.status !== "cannot",
       });
     }
@@ -467,10 +472,6 @@
       }
     }
     return facts.key ? found : [];
-  }
-
-  function exchangeFacts(name, state) {
-    return factsOf({ ...state, exchange: name });
   }
 
   function recommendation(state) {
@@ -554,10 +555,9 @@
       el("span", { className: "kl-leak__why" }, el("span", { className: "kl-leak__label" }, "Why: "), rich(result.why), more(result.page)));
   }
 
-  function noteList(className, entries, iconName, prefix) {
+  function noteList(className, entries, iconName) {
     return el("ul", { className: "kl-leak__notes " + className },
-      entries.map((entry) => el("li", { "data-key": entry.id },
-        icon(iconName), prefix ? el("strong", null, prefix) : null, prefix ? " " : null, rich(entry.text), more(entry.page))));
+      entries.map((entry) => el("li", { "data-key": entry.id }, icon(iconName), rich(entry.text), more(entry.page))));
   }
 
   function namesBlock(state) {
@@ -572,7 +572,7 @@
     const list = el("dl", { className: "kl-leak__names" });
     for (const name of shown) {
       const exchange = KNOWLEDGE.exchanges[name];
-      const local = exchangeFacts(name, state);
+      const local = factsOf({ ...state, exchange: name });
       list.append(el("dt", { "data-key": name }, exchange.name));
       for (const entry of allMatching(exchange.names, local)) {
         list.append(el("dd", { "data-key": name + ":" + entry.level + ":" + (entry.code || entry.text) },
@@ -624,7 +624,7 @@
     if (refused.length) {
       body.append(el("div", { className: "kl-leak__block kl-leak__refusals", "data-key": "refusals" },
         el("h4", null, "Would the exchange allow this key?"),
-        noteList("kl-leak__notes--refusals", refused, "blocked", "Not allowed:")));
+        noteList("kl-leak__notes--refusals", refused, "blocked")));
     }
 
     for (const [group, title] of [["could", "Someone holding the key and its secret could"], ["couldNot", "They could not"]]) {
