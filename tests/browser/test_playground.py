@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import json
 import re
-from urllib.parse import quote, urlsplit
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -25,7 +26,7 @@ from snippets import coinbase
 from tests.test_snippets import DOC_PAYLOAD as BINANCE_PAYLOAD
 from tests.test_snippets import DOC_SECRET as BINANCE_SECRET
 from tests.test_snippets import DOC_SIGNATURE as BINANCE_SIGNATURE
-from tests.test_snippets_binance_keys import B10_ED25519, B10_ED25519_IN_URL, B10_PAYLOAD, B10_RSA
+from tests.test_snippets_binance_keys import B10_ED25519, B10_ED25519_IN_URL, B10_PAYLOAD, B10_RSA, RFC8032_PEM
 from tests.test_snippets_bybit import API_KEY as BYBIT_KEY
 from tests.test_snippets_bybit import GET_PLAIN as BYBIT_GET_PLAIN
 from tests.test_snippets_bybit import GET_TIME as BYBIT_GET_TIME
@@ -43,6 +44,7 @@ from tests.test_snippets_okx import SECRET as OKX_SECRET
 from tests.test_snippets_okx import TIME_MS as OKX_TIME_MS
 from tests.test_snippets_okx import TIMESTAMP as OKX_TIMESTAMP
 
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "tools/playground/"
 BINANCE_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"  # Binance docs
 # Binance docs, SIGNED endpoint example 3: the same order split between query string and body.
@@ -221,7 +223,8 @@ def test_string_to_sign_is_shown_part_by_part_with_text_labels(page: Page, site_
     choose(page, "kraken")
     digest = hashlib.sha256((KRAKEN_NONCE + KRAKEN_BODY).encode()).hexdigest()
     expect(parts.locator("mark")).to_have_text([KRAKEN_PATH, digest])
-    expect(out.locator("pre").first).to_have_text(kraken_message(KRAKEN_PATH, (KRAKEN_NONCE + KRAKEN_BODY).encode()).hex())
+    message = kraken_message(KRAKEN_PATH, (KRAKEN_NONCE + KRAKEN_BODY).encode())
+    expect(out.locator("pre").first).to_have_text(message.hex())
     hashed = page.get_by_role("group", name="Text hashed with SHA-256, part by part")
     expect(hashed.locator("mark")).to_have_text([KRAKEN_NONCE, KRAKEN_BODY])
 
@@ -238,7 +241,8 @@ def test_request_is_shown_as_curl_and_http_without_the_secret(page: Page, site_u
     curl, http = outputs(page, "curl"), outputs(page, "http")
     assert f"'X-MBX-APIKEY: {BINANCE_KEY}'" in curl
     assert f"{BINANCE_PAYLOAD}&signature={BINANCE_SIGNATURE}" in curl.replace("\n", "")
-    assert http.startswith(f"POST /api/v3/order?{BINANCE_PAYLOAD}&signature={BINANCE_SIGNATURE} HTTP/1.1\nHost: api.binance.com\n")
+    request_line = f"POST /api/v3/order?{BINANCE_PAYLOAD}&signature={BINANCE_SIGNATURE} HTTP/1.1"
+    assert http.startswith(request_line + "\nHost: api.binance.com\n")
     assert BINANCE_SECRET not in curl + http
 
     choose(page, "binance", "ed25519")  # a base64 signature is percent-encoded in the URL
@@ -290,6 +294,36 @@ def test_ecdsa_token_is_random_and_verifies_with_the_public_key(page: Page, site
     page.get_by_label("Example", exact=True).select_option("es256")
     expect(token(page)).not_to_have_text(first)  # randomised: same inputs, another signature
     assert errors == []
+
+
+def test_unusable_secrets_get_a_plain_explanation(page: Page, site_url: str, errors: list[str]):
+    open_playground(page, site_url)
+    choose(page, "bybit", "get")
+    page.get_by_label("Secret", exact=True).fill(RFC8032_PEM)  # an Ed25519 key: Bybit has none
+    expect(status(page)).to_have_text(
+        "Cannot sign yet: this is an Ed25519 key; this exchange signs with HMAC or RSA keys.")
+    expect(signature(page)).to_have_text("—")
+    choose(page, "kraken")
+    page.get_by_label("Secret", exact=True).fill("not base64!")
+    expect(status(page)).to_have_text(
+        "Cannot sign yet: kraken secrets are base64, and this one does not decode as base64.")
+    choose(page, "coinbase")
+    page.get_by_label("Secret", exact=True).fill(base64.b64encode(b"x" * 20).decode())
+    expect(status(page)).to_contain_text("an Ed25519 secret is base64 of 32 bytes")
+    expect(status(page)).to_contain_text("this one is 20 bytes.")
+    assert errors == []
+
+
+def test_the_script_has_no_way_to_send_or_store_anything():
+    source = (ROOT / "docs/assets/javascripts/playground.js").read_text(encoding="utf-8")
+    script = re.sub(r"/\*.*?\*/", "", source, flags=re.S)  # the code, without its comments
+    for api in ["fetch(", "XMLHttpRequest(", "sendBeacon(", "new WebSocket", "new EventSource", "new Worker",
+                "serviceWorker", "RTCPeerConnection", "localStorage", "sessionStorage", "indexedDB",
+                "document.cookie", "import(", "new Image", ".src =", "window.open", "location.href ="]:
+        assert api not in script, api
+    # "https://" appears only to write the curl command and to try a mistake; the one address
+    # written out is 127.0.0.1, in a message.
+    assert set(re.findall(r"https?://[\w.-]+", script)) == {"http://127.0.0.1"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -485,8 +519,11 @@ def test_focus_is_visible_on_the_controls(page: Page, site_url: str):
 def test_phone_width_has_no_sideways_scrolling(page: Page, site_url: str, errors: list[str], exchange: str):
     page.set_viewport_size({"width": 375, "height": 812})
     open_playground(page, site_url)
-    for example in page.get_by_label("Example", exact=True).locator("option").all() if exchange == "binance" else [None]:
-        choose(page, exchange, example.get_attribute("value") if example else None)
+    choose(page, exchange)
+    options = page.get_by_label("Example", exact=True).locator("option").all()
+    examples = [option.get_attribute("value") for option in options]
+    for example in examples:
+        choose(page, exchange, example)
         page.get_by_label("Signature", exact=True).fill("not-a-signature-" + "x" * 120)
         expect(verdict(page)).to_have_attribute("data-verdict", re.compile("."))
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -137,7 +137,7 @@
 
   /* A private key from a PEM block: Ed25519, RSA or ECDSA P-256, as PKCS#8, PKCS#1 or SEC1. */
   function importPem(text, allowed) {
-    return cached("pem|" + text, async () => {
+    return cached("pem|" + allowed.join(",") + "|" + text, async () => {
       const { label, der: body } = parsePem(text);
       let kind;
       let data = body;
@@ -156,7 +156,8 @@
         throw new Error("This PRIVATE KEY is neither Ed25519, RSA nor ECDSA P-256.");
       }
       if (!allowed.includes(kind)) {
-        throw new Error("This is " + KIND_NAMES[kind] + " key; this exchange takes " + allowed.map((k) => KIND_NAMES[k]).join(" or ") + " keys.");
+        throw new Error("This is " + KIND_NAMES[kind] + " key; this exchange signs with " +
+          allowed.map((k) => KIND_NAMES[k].replace(/^an? /, "")).join(" or ") + " keys.");
       }
       const algorithm = {
         ed25519: { name: "Ed25519" },
@@ -1154,6 +1155,16 @@
     return el;
   }
 
+  /* Replace el's content, unless the new content reads the same: live regions then stay quiet
+   * while someone types in a field that does not change them. */
+  function setContent(el, nodes) {
+    const probe = document.createElement("div");
+    probe.append(...nodes);
+    if (probe.textContent !== el.textContent) {
+      el.replaceChildren(...probe.childNodes);
+    }
+  }
+
   /* Text with newlines, carriage returns and tabs made visible (and named for screen readers). */
   function visible(text) {
     const out = [];
@@ -1290,7 +1301,9 @@
         " The page computes everything in your browser with WebCrypto and makes no network request. Still, use test keys: never paste a real secret into a web page."),
       form,
       h("section", { class: "kl-pg__out", "aria-label": "Result" },
-        h("h3", { text: "The string to sign" }), out.algorithm, out.parts, out.legend, out.innerWrap,
+        h("h3", { text: "The string to sign" }), out.algorithm,
+        h("p", { class: "kl-pg__caption", text: "Each part is underlined, with its number and name below it. The parts are joined with nothing in between: a gap here is only room for a label (the exact string follows the list)." }),
+        out.parts, out.legend, out.innerWrap,
         out.exactLabel, h("pre", { class: "kl-pg__code" }, out.exact), out.exactWarn,
         h("h3", { text: "The signature" }), h("pre", { class: "kl-pg__code kl-pg__code--sig" }, out.signature), out.status,
         out.tokenWrap,
@@ -1512,7 +1525,7 @@
       if (keyInfo && keyInfo.note) {
         status.push(" " + keyInfo.note);
       }
-      ui.out.status.replaceChildren(...status);
+      setContent(ui.out.status, status);
       ui.out.secretNote.textContent = state.exchange === "coinbase"
         ? "The private key is not in the request: only the token, which anyone may read but no one can alter or re-sign without the key."
         : "The secret is not in the request: only the signature, which proves you hold the secret without revealing it." +
@@ -1538,7 +1551,7 @@
       }
       ui.verdict.setAttribute("data-verdict", result.verdict);
       ui.verdict.setAttribute("data-cause", result.id || "");
-      ui.verdict.replaceChildren(...[
+      setContent(ui.verdict, [
         h("p", { class: "kl-pg__verdict-title" }, h("strong", { text: result.title })),
         result.why ? h("p", { text: result.why }) : null,
         result.fix ? h("p", {}, h("strong", { text: "Fix: " }), result.fix) : null,
