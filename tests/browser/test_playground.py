@@ -257,6 +257,11 @@ def test_request_is_shown_as_curl_and_http_without_the_secret(page: Page, site_u
     page.get_by_label("Passphrase", exact=True).fill("another-passphrase")  # sent, never signed
     expect(signature(page)).to_have_text(OKX_GET_SIGN)
     assert "OK-ACCESS-PASSPHRASE: another-passphrase" in outputs(page, "http")
+    assert "x-simulated-trading" not in outputs(page, "http")
+    page.get_by_label("Demo trading key (adds x-simulated-trading: 1)").check()
+    expect(page.get_by_role("heading", name="As HTTP").locator("xpath=following-sibling::pre[1]")).to_contain_text(
+        "x-simulated-trading: 1")
+    expect(signature(page)).to_have_text(OKX_GET_SIGN)
 
     choose(page, "kraken")
     http = outputs(page, "http")
