@@ -11,15 +11,20 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from localnet import exchanges, provision
+from localnet import exchanges, manage, provision
 from localnet.core import activity, clock, keys
 from localnet.client import default_port_file
 from localnet.core.store import DEFAULT_DB, Store
-from localnet.server import default_ports, start_servers, write_port_file
+from localnet.server import MANAGE, default_ports, start_servers, write_port_file
+
+
+def serve_ports() -> dict[str, int]:
+    """What `serve` runs by default: every exchange, then the management page (8100)."""
+    return {**default_ports(), MANAGE: manage.DEFAULT_PORT}
 
 
 def _ports(args: argparse.Namespace) -> dict[str, int]:
-    ports = default_ports()
+    ports = serve_ports()
     if args.base_port is not None:
         ports = {name: (args.base_port + port - 8100 if args.base_port else 0) for name, port in ports.items()}
     for item in args.port:
@@ -189,13 +194,20 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--db", default=str(DEFAULT_DB), help=f"database file (default {DEFAULT_DB})")
         return p
 
-    serve = with_db(sub.add_parser("serve", help="run every exchange on 127.0.0.1"))
-    serve.add_argument("--port-file", help='write {"binance": "http://127.0.0.1:PORT", ...} here once all listen (default for the default --db: .localnet/ports.json, which notebooks look for)')
+    serve = with_db(sub.add_parser(
+        "serve", help="run every exchange and the key-management page on 127.0.0.1",
+        description="Run the exchanges and the key-management page (manage: open its URL in a browser) on "
+                    "127.0.0.1, by default on " + ", ".join(f"{n} {p}" for n, p in serve_ports().items()) +
+                    "; print one 'NAME URL' line for each once all of them listen."))
+    serve.add_argument("--port-file", help='write {"binance": "http://127.0.0.1:PORT", ..., "manage": ...} here once all listen (default for the default --db: .localnet/ports.json, which notebooks look for)')
     serve.add_argument("--frozen-time-ms", type=int, help="freeze the exchanges' clock at this Unix time in ms")
     serve.add_argument("--clock-offset-ms", type=int, default=0, help="shift the exchanges' clock by this many ms")
     serve.add_argument("--port", action="append", default=[], metavar="NAME=PORT",
-                       help="port for one exchange (0 = any free port); repeatable")
-    serve.add_argument("--base-port", type=int, help="shift all default ports to start here (0 = any free ports)")
+                       help=f"port for one server, NAME in {', '.join(serve_ports())} (manage: the key-management "
+                            "page); 0 = any free port; repeatable")
+    serve.add_argument("--base-port", type=int,
+                       help="shift all default ports to start here, manage on N, binance on N+1 ... "
+                            "(0 = any free ports)")
     serve.add_argument("--weight-limit", type=int, default=6000, help="Binance: request weight per minute per IP")
     serve.add_argument("--ban-after", type=int, default=10, help="Binance: 429 answers in a minute before a 418 ban")
     serve.add_argument("--rate-limit", type=int, metavar="N",

@@ -4,6 +4,7 @@
     with connect() as net:
         key = net.create_key("binance", permissions=("read", "trade"))
         base = net.url("binance")
+        page = net.url("manage")  # the key-management page, in a browser
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from localnet import provision
 from localnet.core import activity, clock, keys
 from localnet.core.store import DEFAULT_DB, Store
 from localnet.exchanges import EXCHANGES
-from localnet.server import ExchangeServer, start_servers
+from localnet.server import MANAGE, ExchangeServer, start_servers
 
 PORT_FILE_ENV = "LOCALNET_PORT_FILE"
 DB_ENV = "LOCALNET_DB"
 
 
 class Localnet:
-    """A running localnet: its URLs and its database."""
+    """A running localnet: its URLs and its database.
+
+    `urls` names each exchange and, when it runs, "manage", the key-management page; code that
+    wants only the exchanges iterates `exchange_urls`.
+    """
 
     def __init__(self, urls: dict[str, str], db_path: Path, servers: list[ExchangeServer] | None = None,
                  temp_dir: str | None = None, server_store: Store | None = None) -> None:
@@ -39,8 +44,13 @@ class Localnet:
         self._temp_dir = temp_dir
         self._server_store = server_store
 
+    @property
+    def exchange_urls(self) -> dict[str, str]:
+        """The exchanges' URLs only, in localnet's order (without the management page)."""
+        return {name: url for name, url in self.urls.items() if name in EXCHANGES}
+
     def url(self, exchange: str) -> str:
-        """Base URL of one exchange, e.g. http://127.0.0.1:8101 for binance."""
+        """Base URL of one exchange, e.g. http://127.0.0.1:8101 for binance (or "manage": the key page)."""
         try:
             return self.urls[exchange]
         except KeyError:
@@ -105,7 +115,8 @@ class Localnet:
 
 def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock_offset_ms: int = 0,
           **limits: int) -> Localnet:
-    """Start every exchange in this process on free ports; return once they accept connections.
+    """Start every exchange and the key-management page in this process on free ports; return once
+    they accept connections.
 
     `db=None` uses a temporary database removed by stop(). `limits` (weight_limit, ban_after, ban_s)
     lower the rate limits, for tests.
@@ -117,7 +128,7 @@ def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock
     store = Store(db)
     clock.set_clock(store, frozen_time_ms, clock_offset_ms)
     try:
-        servers = start_servers(store, {name: 0 for name in EXCHANGES}, limits)
+        servers = start_servers(store, {**{name: 0 for name in EXCHANGES}, MANAGE: 0}, limits)
     except BaseException:
         store.close()
         raise

@@ -1,4 +1,5 @@
-"""Run one uvicorn server per exchange on 127.0.0.1, each in its own thread; write the port file."""
+"""Run one uvicorn server per exchange, and the key-management page, on 127.0.0.1, each in its own
+thread; write the port file."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from pathlib import Path
 
 import uvicorn
 
-from localnet import exchanges
+from localnet import exchanges, manage
 from localnet.core.store import Store
 
 HOST = "127.0.0.1"
+MANAGE = manage.NAME  # the management page's name in the port file and in Localnet.urls
 
 
 class ExchangeServer:
-    """One exchange's HTTP server on a background thread."""
+    """One HTTP server (an exchange's, or the management page's) on a background thread."""
 
     def __init__(self, name: str, app, port: int) -> None:
         self.name = name
@@ -53,15 +55,21 @@ class ExchangeServer:
 
 
 def default_ports() -> dict[str, int]:
+    """Each exchange's default port (exchanges only; the management page's is manage.DEFAULT_PORT)."""
     return {name: module.DEFAULT_PORT for name, module in exchanges.EXCHANGES.items()}
 
 
 def start_servers(store: Store, ports: dict[str, int], limits: dict | None = None) -> list[ExchangeServer]:
-    """Start every exchange and return once all of them accept connections."""
+    """Start every exchange, and the management page when `ports` names MANAGE; return once all of
+    them accept connections. The management page comes last in the list (and in the port file)."""
     servers = []
     try:
         for name, module in exchanges.EXCHANGES.items():
             server = ExchangeServer(name, module.make_app(store, **(limits or {})), ports.get(name, module.DEFAULT_PORT))
+            server.start()
+            servers.append(server)
+        if MANAGE in ports:
+            server = ExchangeServer(MANAGE, manage.make_app(store), ports[MANAGE])
             server.start()
             servers.append(server)
         for server in servers:
@@ -74,7 +82,7 @@ def start_servers(store: Store, ports: dict[str, int], limits: dict | None = Non
 
 
 def write_port_file(path: str | Path, urls: dict[str, str]) -> None:
-    """Write {"exchange": "http://127.0.0.1:PORT"} atomically (temp file in the same folder, then rename)."""
+    """Write {"binance": "http://127.0.0.1:PORT", ..., "manage": ...} atomically (temp file in the same folder, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".ports-", dir=path.parent)

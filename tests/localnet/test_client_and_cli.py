@@ -27,8 +27,9 @@ def test_start_creates_private_db_and_stops_cleanly(tmp_path):
     with start(db=db, frozen_time_ms=1_600_000_000_000, clock_offset_ms=5) as net:
         assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
         assert net.db_path == db
-        assert set(net.urls) == {"binance", "bybit", "okx", "kraken", "coinbase"} == set(EXCHANGES)
-        assert len({net.url(name) for name in EXCHANGES}) == 5  # one port each
+        assert list(net.urls) == ["binance", "bybit", "okx", "kraken", "coinbase", "manage"]
+        assert list(net.exchange_urls) == list(EXCHANGES) == list(net.urls)[:5]  # the key page is no exchange
+        assert len(set(net.urls.values())) == 6  # one port each, the management page's too
         assert all(url.startswith("http://127.0.0.1:") for url in net.urls.values())
         client = Binance(net.url("binance"))
         assert client.public("/api/v3/time").json()["serverTime"] == 1_600_000_000_005

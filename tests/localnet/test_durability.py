@@ -47,7 +47,7 @@ def test_serve_kill_restart(tmp_path):
     try:
         assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
         urls = json.loads(port_file.read_text())
-        assert list(urls) == list(EXCHANGES)
+        assert list(urls) == [*EXCHANGES, "manage"]  # the key-management page comes last
         base = urls["binance"]
         assert httpx.get(base + "/api/v3/time").json() == {"serverTime": DOC_TIME}
 
