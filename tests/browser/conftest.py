@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.recorders import record_errors, record_requests
 from tests.sitebuild import build_site
 
 CHROMIUM_FLAGS = [
@@ -81,3 +82,15 @@ def site_url(tmp_path_factory) -> Iterator[str]:
 def browser_context_args(browser_context_args) -> dict:
     # Wide enough for Material's sidebars and header search box.
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def errors(page) -> list[str]:
+    """Console errors and uncaught exceptions on every page the test visits."""
+    return record_errors(page)
+
+
+@pytest.fixture
+def requested(page) -> list[str]:
+    """Every URL the page asks for, from the moment the test starts."""
+    return record_requests(page)

@@ -7,11 +7,12 @@ fetches nothing from anywhere but the site itself.
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.recorders import assert_local_only
 
 from localnet.exchanges import EXCHANGES
 
@@ -43,30 +44,6 @@ USE_CASES = {
                   "addressList": "On"},
                  {"trade", "ip", "addressList"}),
 }
-
-
-@pytest.fixture
-def errors(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions on every page the test visits."""
-    found: list[str] = []
-    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: found.append(str(exc)))
-    return found
-
-
-@pytest.fixture
-def requested(page: Page) -> list[str]:
-    """Every URL the browser asks for."""
-    urls: list[str] = []
-    page.on("request", lambda request: urls.append(request.url))
-    return urls
-
-
-def assert_only_local(urls: list[str], site_url: str) -> None:
-    assert urls, "no requests were recorded"
-    strays = [url for url in urls if not (url.startswith(site_url) or url.startswith(("data:", "blob:")))]
-    assert strays == []
-    assert {urlsplit(url).hostname for url in urls if url.startswith("http")} == {"127.0.0.1"}
 
 
 def open_explorer(page: Page, site_url: str) -> None:
@@ -396,5 +373,5 @@ def test_works_after_instant_navigation_and_fetches_only_from_the_site(page: Pag
     expect(page.locator(".kl-leak__form")).to_have_count(1)
     assert any(url.endswith("assets/javascripts/leak-explorer.js") for url in requested)
     assert any(url.endswith("assets/stylesheets/leak-explorer.css") for url in requested)
-    assert_only_local(requested, site_url)
+    assert_local_only(requested, site_url)
     assert errors == []

@@ -8,16 +8,16 @@ after rotating, and the calls in the activity log.
 
 from __future__ import annotations
 
-import functools
 import http.server
 import re
 import threading
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.recorders import assert_local_only
 
 from localnet.client import Localnet, start
 from localnet.core import keys as core_keys
@@ -34,35 +34,11 @@ def lab() -> Iterator[Localnet]:
         yield net
 
 
-@pytest.fixture
-def errors(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions on the page."""
-    found: list[str] = []
-    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: found.append(str(exc)))
-    return found
-
-
-@pytest.fixture
-def requested(page: Page) -> list[str]:
-    """Every URL the page asks for."""
-    urls: list[str] = []
-    page.on("request", lambda request: urls.append(request.url))
-    return urls
-
-
 def open_page(page: Page, lab: Localnet) -> str:
     url = lab.url("manage")
     page.goto(url + "/")
     expect(page.locator("body")).to_have_attribute("data-ready", "yes", timeout=SERVER)
     return url
-
-
-def assert_stayed_home(urls: list[str], origin: str) -> None:
-    assert urls, "the page made no request at all?"
-    strays = [u for u in urls if not (u.startswith(origin + "/") or u.startswith(("data:", "blob:")))]
-    assert strays == [], strays
-    assert {urlsplit(u).hostname for u in urls if u.startswith("http")} == {"127.0.0.1"}
 
 
 def once_value(page: Page, field: str) -> str:
@@ -202,7 +178,7 @@ def test_the_full_key_lifecycle(page: Page, lab: Localnet, errors: list[str], re
     assert secret not in page.content() and new_secret not in page.content()
 
     assert errors == []
-    assert_stayed_home(requested, origin)
+    assert_local_only(requested, origin + "/")
 
 
 def test_key_pairs_generated_or_pasted(page: Page, lab: Localnet, errors: list[str], requested: list[str]):
@@ -245,7 +221,7 @@ def test_key_pairs_generated_or_pasted(page: Page, lab: Localnet, errors: list[s
     assert read_call(lab, made)[0]
 
     assert errors == []
-    assert_stayed_home(requested, origin)
+    assert_local_only(requested, origin + "/")
 
 
 def test_keyboard_only_create_copy_and_revoke(page: Page, lab: Localnet, errors: list[str]):

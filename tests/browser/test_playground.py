@@ -13,7 +13,6 @@ import hmac
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jwt
 import pytest
@@ -21,6 +20,8 @@ from axe_playwright_python.sync_playwright import Axe
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Page, expect
+
+from tests.browser.recorders import assert_local_only
 
 from snippets import coinbase
 from tests.test_snippets import DOC_PAYLOAD as BINANCE_PAYLOAD
@@ -74,22 +75,6 @@ EXAMPLES = [
     ("coinbase", "ed25519", C1_JWT),
 ]
 EXCHANGES = ["binance", "bybit", "okx", "kraken", "coinbase"]
-
-
-@pytest.fixture
-def errors(page: Page) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: found.append(str(exc)))
-    return found
-
-
-@pytest.fixture
-def requests(page: Page) -> list[str]:
-    """Every URL the page asks for, from the moment the test starts."""
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
 
 
 def open_playground(page: Page, site_url: str) -> None:
@@ -575,7 +560,7 @@ def test_note_says_nothing_is_sent(page: Page, site_url: str):
         assert page.get_by_label(name, exact=True).get_attribute("spellcheck") == "false"
 
 
-def test_no_request_leaves_127_0_0_1(page: Page, site_url: str, requests: list[str], errors: list[str]):
+def test_no_request_leaves_127_0_0_1(page: Page, site_url: str, requested: list[str], errors: list[str]):
     origin = site_url.rstrip("/")
     open_playground(page, site_url)
     for exchange in EXCHANGES:
@@ -589,14 +574,11 @@ def test_no_request_leaves_127_0_0_1(page: Page, site_url: str, requests: list[s
             expect(verdict(page)).to_have_attribute("data-verdict", re.compile("."))
             page.get_by_role("button", name="Use the current time").click()
     page.wait_for_timeout(300)
-    assert requests, "the recorder saw nothing at all"
-    strays = [url for url in requests if not (url.startswith(origin + "/") or url.startswith(("data:", "blob:")))]
-    assert strays == []
-    assert {urlsplit(url).hostname for url in requests if url.startswith("http")} == {"127.0.0.1"}
+    assert_local_only(requested, origin + "/")
     assert errors == []
 
 
-def test_typing_a_secret_and_comparing_make_no_request_at_all(page: Page, site_url: str, requests: list[str]):
+def test_typing_a_secret_and_comparing_make_no_request_at_all(page: Page, site_url: str, requested: list[str]):
     # Tall enough that nothing scrolls: scrolling makes Material rewrite the address's #anchor
     # (navigation.tracking), after which Chromium fetches the favicon again, on any page.
     page.set_viewport_size({"width": 1280, "height": 9000})
@@ -604,11 +586,11 @@ def test_typing_a_secret_and_comparing_make_no_request_at_all(page: Page, site_u
     assert page.evaluate("document.documentElement.scrollHeight") <= 9000
     page.wait_for_load_state("networkidle")
     for _ in range(50):  # Chromium asks for the favicon on its own, a little after the page has loaded
-        if any(url.endswith("/assets/favicon.svg") for url in requests):
+        if any(url.endswith("/assets/favicon.svg") for url in requested):
             break
         page.wait_for_timeout(100)
     page.wait_for_timeout(500)
-    before = len(requests)
+    before = len(requested)
     secret = page.get_by_label("Secret", exact=True)
     secret.fill("")
     secret.press_sequentially("my-own-test-secret", delay=10)
@@ -619,7 +601,7 @@ def test_typing_a_secret_and_comparing_make_no_request_at_all(page: Page, site_u
     page.get_by_label("Secret", exact=True).press_sequentially("AAAA", delay=10)
     page.wait_for_timeout(500)
     assert page.evaluate("window.scrollY") == 0
-    assert requests[before:] == []
+    assert requested[before:] == []
 
 
 # --------------------------------------------------------------------------------------------

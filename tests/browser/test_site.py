@@ -15,15 +15,6 @@ NOTEBOOK = "notebooks/02-sign-a-request/"
 DOC_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
 
 
-@pytest.fixture
-def errors(page: Page) -> list[str]:
-    """Console errors and uncaught exceptions on every page the test visits."""
-    found: list[str] = []
-    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: found.append(str(exc)))
-    return found
-
-
 def nav_pages() -> list[str]:
     """The URL path of every page in mkdocs.yml's nav, in order ("" for the home page)."""
     nav = (ROOT / "mkdocs.yml").read_text().split("\nnav:\n", 1)[1]
