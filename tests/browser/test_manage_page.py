@@ -276,6 +276,23 @@ def test_keyboard_only_create_copy_and_revoke(page: Page, lab: Localnet, errors:
     assert errors == []
 
 
+def test_reopening_the_dialog_at_once_still_revokes(page: Page, lab: Localnet, errors: list[str]):
+    """The first opening's "close" event arrives after the second opening (as when Escape and
+    Enter come quickly on a busy machine); it must not cancel the second one."""
+    open_page(page, lab)
+    key_id = create_on_page(page, "Binance", "closed and reopened")
+    page.get_by_role("button", name="I have stored it: hide").click()
+    revoke = f'#keys-table tr[data-key-id="{key_id}"] button.link-danger'
+    page.locator(revoke).click()
+    expect(page.locator("#confirm")).to_be_visible()
+    page.evaluate("s => { document.getElementById('confirm').close(); document.querySelector(s).click(); }", revoke)
+    expect(page.locator("#confirm")).to_be_visible()
+    page.locator("#confirm-ok").click()
+    expect(key_row(page, key_id)).to_contain_text("revoked", timeout=SERVER)
+    assert core_keys.get(lab.store, key_id).revoked
+    assert errors == []
+
+
 # ---- how it looks, and who may talk to it ----------------------------------------------------
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

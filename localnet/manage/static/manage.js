@@ -383,6 +383,9 @@
   }
 
   function onDialogClose() {
+    // "close" is delivered as a queued event: if the dialog was opened again meanwhile (Escape,
+    // then Enter on a button at once), this event belongs to the earlier opening; ignore it.
+    if ($("confirm").open) return;
     const current = state.dialog;
     state.dialog = null;
     $("confirm-pem").value = "";
