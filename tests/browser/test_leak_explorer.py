@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.a11y import audit
 
 from tests.browser.recorders import assert_local_only
 
@@ -335,10 +336,10 @@ def test_no_horizontal_overflow_at_375_px(page: Page, site_url: str, errors: lis
 def test_no_accessibility_violations(page: Page, site_url: str, errors: list[str], color_scheme: str):
     page.emulate_media(color_scheme=color_scheme)
     open_explorer(page, site_url)
-    results = Axe().run(page)  # the starting key: refusals, every kind of status
+    results = audit(page)  # the starting key: refusals, every kind of status
     assert results.violations_count == 0, results.generate_report()
     set_key(page, read=True, trade=True, withdraw=True, ip="server", address_list=True, exchange="kraken")
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
     assert errors == []
 

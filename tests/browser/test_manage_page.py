@@ -14,8 +14,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.a11y import audit
 
 from tests.browser.recorders import assert_local_only
 
@@ -302,11 +303,11 @@ def test_no_accessibility_violations(page: Page, lab: Localnet, color_scheme: st
     open_page(page, lab)
     create_on_page(page, "Bybit", f"axe {color_scheme}", ("read", "trade"), "10.0.0.0/8")
     page.get_by_role("button", name=re.compile(r"^Log of key")).first.click()
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
     page.get_by_role("button", name=re.compile(r"^Revoke key")).first.click()
     expect(page.locator("#confirm")).to_be_visible()
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
     assert errors == []
 
@@ -321,7 +322,7 @@ def test_phone_width(page: Page, lab: Localnet, color_scheme: str, errors: list[
     for name in ("Create key", "Copy private key", "I have stored it: hide"):
         box = page.get_by_role("button", name=name).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, name
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
     assert errors == []
 

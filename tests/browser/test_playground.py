@@ -16,10 +16,11 @@ from pathlib import Path
 
 import jwt
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Page, expect
+
+from tests.browser.a11y import audit
 
 from tests.browser.recorders import assert_local_only
 
@@ -533,7 +534,7 @@ def test_no_accessibility_violations(page: Page, site_url: str, color_scheme: st
         choose(page, exchange)
         page.get_by_label("Signature", exact=True).fill("0123")
         expect(verdict(page)).to_have_attribute("data-verdict", re.compile("."))
-        results = Axe().run(page)
+        results = audit(page)
         assert results.violations_count == 0, exchange + "\n" + results.generate_report()
 
 
@@ -545,7 +546,7 @@ def test_no_accessibility_violations_with_a_diagnosis_shown(page: Page, site_url
     page.get_by_label("Secret", exact=True).fill(BINANCE_SECRET + "\n")
     page.get_by_label("Signature", exact=True).fill(hex_hmac(BINANCE_KEY, BINANCE_PAYLOAD))
     expect(verdict(page)).to_have_attribute("data-verdict", re.compile("."))
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.browser.a11y import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING = "signing/step-by-step/"
@@ -96,7 +97,7 @@ def test_no_request_leaves_the_machine(page: Page, site_url: str):
 def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path: str, color_scheme: str):
     page.emulate_media(color_scheme=color_scheme)
     page.goto(site_url + path)
-    results = Axe().run(page)
+    results = audit(page)
     assert results.violations_count == 0, results.generate_report()
 
 
