@@ -12,6 +12,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property-based tests: the same examples on every run (a CI failure reproduces locally), no
+# example database written into the checkout, and no per-example deadline (a loaded 2-core
+# machine is slow, not wrong). `--hypothesis-profile=soak` is the long run behind `make soak`.
+settings.register_profile("keylab", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("soak", parent=settings.get_profile("keylab"), derandomize=False, max_examples=2000)
+settings.load_profile(os.environ.get("KEYLAB_HYPOTHESIS_PROFILE", "keylab"))
 
 _services: list = []
 
