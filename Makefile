@@ -22,11 +22,12 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test live lab notebooks localnet clean
+.PHONY: help install serve build test soak live lab notebooks localnet clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
 	@echo "make test      set up, then run every test (snippets, site build, notebooks, browser)"
+	@echo "make soak      the fuzz, concurrency, kill -9 and security tests run $(SOAK)x harder (minutes)"
 	@echo "make install   create or update .venv from uv.lock (idempotent)"
 	@echo "make build     strict build of the site into site/"
 	@echo "make notebooks re-run the notebooks and store their outputs (nbval checks them)"
@@ -56,6 +57,15 @@ build: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The stress tests with every loop count multiplied (tests/soak.py) and hypothesis's long profile.
+SOAK ?= 20
+SOAK_TESTS := tests/localnet/test_fuzz.py tests/localnet/test_limits.py tests/localnet/test_concurrency.py \
+	tests/localnet/test_ratelimit_parallel.py tests/localnet/test_durability.py tests/localnet/test_security.py \
+	tests/localnet/test_replays.py
+soak: install
+	KEYLAB_SOAK=$(SOAK) KEYLAB_HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -n 2 --dist loadfile \
+		$(wildcard $(SOAK_TESTS)) $(PYTEST_ARGS)
 
 live: install
 	$(BIN)/python -m pytest --live -n 2 --dist loadfile -rs notebooks $(PYTEST_ARGS)
