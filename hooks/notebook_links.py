@@ -7,6 +7,11 @@ site the notebook's HTML (made by nbconvert, which MkDocs never checks) gets eac
 rewritten to the page's URL here; a link to a page or an anchor that does not exist is a
 warning, so `mkdocs build --strict` fails on it. Markdown files next to the notebooks (the
 folder's README) use the same `../docs/` form, rewritten before MkDocs checks their links.
+
+A notebook page's table of contents is also mended here: mkdocs-jupyter builds it from a Markdown
+conversion that drops inline code from headings ("What `sign()` does" became "What does",
+#what-does), so its links missed nbconvert's heading ids (#what-sign-does). Each entry takes its
+id and text from the heading it stands for.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 log = logging.getLogger("mkdocs.hooks.notebook_links")
 
@@ -26,6 +32,9 @@ NOTEBOOKS = "notebooks/"
 DOCS_PREFIX = "../docs/"
 HREF = re.compile(r'href="(?P<target>[^"#:]+\.(?:md|ipynb))(?:#(?P<anchor>[^"]*))?"')
 MARKDOWN_LINK = re.compile(r"\]\(\.\./docs/")
+# A Markdown cell's heading as nbconvert writes it: id, then the text, then its pilcrow link.
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
+TAG = re.compile(r"<[^>]+>")
 
 # (page that links, target file, anchor) pairs whose anchors are checked once every page is built.
 _anchors: list[tuple[str, str, str]] = []
@@ -55,6 +64,8 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     """Point a notebook's course links at the pages' URLs; warn about any that lead nowhere."""
     if not page.file.src_uri.endswith(".ipynb"):
         return content
+    if page.toc is not None:
+        mend_toc(page.toc, content, page.file.src_uri)
 
     def rewrite(match: re.Match) -> str:
         href = html.unescape(match["target"])
@@ -72,6 +83,23 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
         return f'href="{html.escape(url)}{"#" + anchor if anchor else ""}"'
 
     return HREF.sub(rewrite, content)
+
+
+def _entries(items: TableOfContents | list[AnchorLink]) -> list[AnchorLink]:
+    """Every entry of a table of contents, in document order."""
+    return [entry for item in items for entry in [item, *_entries(item.children)]]
+
+
+def mend_toc(toc: TableOfContents, content: str, src_uri: str) -> None:
+    """Give each table-of-contents entry the id and text of the heading it stands for, in order."""
+    entries = _entries(toc)
+    headings = list(HEADING.finditer(content))
+    if [entry.level for entry in entries] != [int(h["level"]) for h in headings]:
+        log.warning("%s: its table of contents does not match its headings", src_uri)
+        return
+    for entry, heading in zip(entries, headings):
+        entry.id = html.unescape(heading["id"])
+        entry.title = TAG.sub("", heading["text"]).strip()
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -1,10 +1,11 @@
 """Keep the built site offline: no page may load anything from another host.
 
 nbconvert's notebook template carries a module script that imports Mermaid from a CDN when a
-notebook contains a diagram. It is removed here (notebook diagrams go through Material's
-self-hosted Mermaid instead). Then every page is checked for scripts, stylesheets, images,
-frames and imports that point at another host; each one is reported as a warning, which fails
-the strict build.
+notebook contains a diagram, and a MathJax block whose script has an empty src (nbconvert's
+MathJax URL is unset: the notebooks have no formulas). Both are removed here (notebook diagrams
+go through Material's self-hosted Mermaid instead). Then every page is checked for scripts,
+stylesheets, images, frames and imports that point at another host; each one is reported as a
+warning, which fails the strict build.
 """
 
 import logging
@@ -20,6 +21,7 @@ NBCONVERT_MERMAID = re.compile(
     r'const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>',
     re.DOTALL,
 )
+NBCONVERT_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
 
 # Ways a page makes the browser fetch something by itself (links the reader clicks are fine).
 REMOTE_LOADS = [
@@ -31,7 +33,7 @@ REMOTE_LOADS = [
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    output = NBCONVERT_MERMAID.sub("", output)
+    output = NBCONVERT_MATHJAX.sub("", NBCONVERT_MERMAID.sub("", output))
     for pattern in REMOTE_LOADS:
         for match in pattern.finditer(output):
             snippet = output[match.start() : match.end() + 60].replace("\n", " ")
