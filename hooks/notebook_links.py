@@ -64,7 +64,7 @@ def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files
     """Point a notebook's course links at the pages' URLs; warn about any that lead nowhere."""
     if not page.file.src_uri.endswith(".ipynb"):
         return content
-    if page.toc is not None:
+    if getattr(page, "toc", None):
         mend_toc(page.toc, content, page.file.src_uri)
 
     def rewrite(match: re.Match) -> str:

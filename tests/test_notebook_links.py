@@ -67,3 +67,18 @@ def test_markdown_pages_are_left_alone_except_a_readme_among_the_notebooks():
     assert hook.on_page_markdown(text, other, None, FILES) == text
     assert hook.on_page_markdown(text, readme, None, FILES) == "See [the page](../keys/permissions.md)."
     assert hook.on_page_content('<a href="../docs/x.md">', other, None, FILES) == '<a href="../docs/x.md">'
+
+
+def test_a_notebook_toc_takes_ids_and_text_from_the_headings(caplog):
+    from mkdocs.structure.toc import get_toc
+
+    toc = get_toc([{"level": 1, "id": "title", "name": "Title", "children": [
+        {"level": 2, "id": "what-does", "name": "What does", "children": []}]}])
+    html = ('<h1 id="title">Title<a class="anchor-link" href="#title">¶</a></h1>'
+            '<h2 id="what-sign-does">What <code>sign()</code> does<a class="anchor-link" href="#what-sign-does">¶</a></h2>')
+    hook.mend_toc(toc, html, "notebooks/02.ipynb")
+    entry = toc.items[0].children[0]
+    assert (entry.id, entry.title) == ("what-sign-does", "What sign() does")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.notebook_links"):
+        hook.mend_toc(toc, html.split("<h2")[0], "notebooks/02.ipynb")
+    assert "does not match its headings" in caplog.text

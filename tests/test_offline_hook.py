@@ -55,3 +55,10 @@ def test_nbconvert_cdn_mermaid_loader_is_removed():
         "  });\n</script><p>after</p>"
     )
     assert offline.on_post_page(html, PAGE, None) == "<p>before</p><p>after</p>"
+
+
+def test_nbconvert_mathjax_block_with_its_empty_script_src_is_removed():
+    html = ('<p>before</p><!-- Load mathjax -->\n<script src=""> </script>\n<!-- MathJax configuration -->\n'
+            '<script type="text/x-mathjax-config">\n init_mathjax();\n</script>\n'
+            "<!-- End of mathjax configuration --><p>after</p>")
+    assert offline.on_post_page(html, PAGE, None) == "<p>before</p><p>after</p>"
