@@ -14,7 +14,7 @@ from pathlib import Path
 from localnet import exchanges, manage, provision
 from localnet.core import activity, clock, keys
 from localnet.client import default_port_file
-from localnet.core.store import DEFAULT_DB, Store
+from localnet.core.store import DEFAULT_DB, DatabaseProblem, Store
 from localnet.server import MANAGE, default_ports, start_servers, write_port_file
 
 
@@ -258,8 +258,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done; 1 refused, with one "localnet: ..." line on stderr
+    (bad input, a port in use, a database it cannot use); 2 a malformed command line (argparse)."""
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except DatabaseProblem as exc:  # a sentence naming the file and what to do; the file is untouched
+        raise SystemExit(f"localnet: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -179,8 +179,22 @@ class ExchangeApp:
                 return b"".join(chunks)
 
     def answer(self, call: Call) -> Response:
-        """Runs in a worker thread: everything that touches the database."""
+        """Runs in a worker thread: everything that touches the database.
+
+        An authenticated call is one transaction, committed before the answer is sent: what it
+        changed (an order and its fills, a nonce, the key's last use) and its activity-log entry
+        are stored together or, if the process dies first, not at all.
+        """
         route = call.route = self.match(call)
+        if route is None or route.permission is None:
+            return self._respond(call, route)[0]
+        with self.store.transaction():
+            response, error = self._respond(call, route)
+            self._log(call, response.status_code, error)
+        return response
+
+    def _respond(self, call: Call, route: Route | None) -> tuple[Response, ApiError | None]:
+        """The answer to the call, and the ApiError it carries, if any."""
         error: ApiError | None = None
         try:
             call.now_us = clock.now_us(self.store)
@@ -198,9 +212,7 @@ class ExchangeApp:
         except ApiError as exc:
             error = exc
             response = self.render_error(call, exc)
-        if route is not None and route.permission is not None:
-            self._log(call, response.status_code, error)
-        return response
+        return response, error
 
     def _log(self, call: Call, status: int, error: ApiError | None) -> None:
         key_id = call.key.id if call.key is not None else None

@@ -1,8 +1,16 @@
-"""SQLite storage: the schema, one connection per thread, one transaction per state change."""
+"""SQLite storage: the schema, one connection per thread, one transaction per state change.
+
+Opening a database checks it first and refuses, with DatabaseProblem and a sentence that names the
+file and says what to do, anything localnet should not write to: a folder, a file that is not
+SQLite, another application's database, a database from a newer localnet, a damaged one, a
+read-only one. A refused file is left exactly as it was: nothing is created in it, converted or
+"repaired".
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -11,6 +19,20 @@ from typing import Iterator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / ".localnet" / "localnet.db"
+
+# A localnet database says what it is in its SQLite header: this application id ("LNET") and a
+# schema version (PRAGMA user_version), raised whenever the schema changes in a way an older
+# localnet could not read. A database older than this scheme (application id 0, only localnet's
+# tables) is adopted as version 1.
+APPLICATION_ID = 0x4C4E4554
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")  # first 4 bytes of a write-ahead log, either byte order
+BUSY_TIMEOUT_MS = 30_000
+# Tables a database must have to count as localnet's when it predates the application id.
+CORE_TABLES = frozenset({"accounts", "keys"})
+# SQLite's primary result codes (sqlite3.h) that classify() words for the user.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_CORRUPT, SQLITE_NOTADB = 5, 6, 11, 26
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (
@@ -110,6 +132,15 @@ CREATE TABLE IF NOT EXISTS nonces (
 """
 
 
+LOCALNET_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+MOVE_OR_NEW = "localnet left it as it is: pass --db with a new path, or move the file away"
+
+
+class DatabaseProblem(Exception):
+    """The database file cannot be used. The message is one sentence naming the file and saying
+    what to do; the CLI prints it after "localnet: ", the Python API raises it as it is."""
+
+
 def create_private_file(path: Path) -> None:
     """Create `path` (and its folder) readable by the owner only, if it does not exist yet."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,21 +151,137 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def _first_bytes(path: Path, count: int) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(count)
+
+
+def check_file(path: Path) -> None:
+    """Refuse, before SQLite opens it, a path localnet cannot use; create a missing one (mode 0600)."""
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a folder, not a database file; pass --db with a file path such as "
+                              f"{path / 'localnet.db'}")
+    if not path.exists():
+        try:
+            create_private_file(path)
+        except OSError as exc:
+            raise DatabaseProblem(f"cannot create the database {path} ({exc.strerror.lower()}); pass --db with "
+                                  "a path in a folder you can write to") from None
+        return
+    try:
+        head = _first_bytes(path, len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseProblem(f"cannot read the database {path} ({exc.strerror.lower()}); {MOVE_OR_NEW}") from None
+    if head and head != SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a localnet database (it is not an SQLite file at all); {MOVE_OR_NEW}")
+    if not os.access(path, os.W_OK):
+        raise DatabaseProblem(f"{path} is read-only and localnet writes to its database: make it writable "
+                              f"(chmod u+w {path}) or pass --db with another path")
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseProblem(f"localnet cannot write in the folder {path.parent}, where SQLite keeps its log "
+                              f"files beside {path.name}; make the folder writable or pass --db with a path "
+                              "in a folder you can write to")
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0 and _first_bytes(wal, 4) not in WAL_MAGIC:
+        raise DatabaseProblem(f"{wal}, the log of recent changes beside {path.name}, is damaged (it is not an "
+                              f"SQLite write-ahead log); localnet left both files as they are: move {wal.name} "
+                              "away to open the database as it was before those changes, or pass --db with a "
+                              "new path")
+
+
+def _describe(db: sqlite3.Connection) -> tuple[int, int, list[str]]:
+    """(application id, schema version, table names) of an open database; raises sqlite3 errors."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return app_id, version, tables
+
+
+def _sqlite_problem(path: Path, exc: sqlite3.Error) -> DatabaseProblem:
+    """The sentence for an SQLite error met while checking `path`."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return DatabaseProblem(f"{path} is damaged (SQLite says: {exc}); {MOVE_OR_NEW}")
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseProblem(f"{path} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s; "
+                               "stop that program, or pass --db with another path")
+    return DatabaseProblem(f"cannot open the database {path} (SQLite says: {exc}); {MOVE_OR_NEW}")
+
+
+def _describe(db: sqlite3.Connection) -> tuple[int, int, list[str]]:
+    """(application id, schema version, table names) of an open database; raises sqlite3 errors."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return app_id, version, tables
+
+
+def classify(path: Path) -> None:
+    """Refuse (DatabaseProblem) anything but an empty database or a localnet one it can read.
+
+    Reads only: a database that is not localnet's is never switched to WAL or given tables.
+    """
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        app_id, version, tables = _describe(db)
+        damage = [r[0] for r in db.execute("PRAGMA quick_check(3)")] if tables else ["ok"]
+    except sqlite3.Error as exc:
+        raise _sqlite_problem(path, exc) from None
+    finally:
+        db.close()
+    if damage != ["ok"]:
+        raise DatabaseProblem(f"{path} is damaged (SQLite's check says: {damage[0]}); {MOVE_OR_NEW}")
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise DatabaseProblem(f"{path} was made by a newer localnet (database version {version}; this one "
+                                  f"reads up to {SCHEMA_VERSION}); update localnet (git pull) or pass --db with "
+                                  "a new path")
+        return
+    if app_id == 0 and (not tables or CORE_TABLES <= set(tables) <= LOCALNET_TABLES):
+        return  # new and empty, or made by a localnet from before the application id (adopted as it is)
+    owner = f"SQLite application id {app_id:#x}" if app_id else "tables " + ", ".join(tables[:5])
+    more = ", ..." if not app_id and len(tables) > 5 else ""
+    raise DatabaseProblem(f"{path} is not a localnet database (it is another program's SQLite database, "
+                          f"with {owner}{more}); {MOVE_OR_NEW}")
+
+
 class Store:
-    """The localnet database. Safe to share between threads and processes."""
+    """The localnet database. Safe to share between threads and processes.
+
+    Raises DatabaseProblem when the file at `path` is not one localnet can use.
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else DEFAULT_DB
-        create_private_file(self.path)
+        check_file(self.path)
+        classify(self.path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(SCHEMA)
+        with self.transaction() as db:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                             check_same_thread=False)
         db.row_factory = sqlite3.Row
-        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Durability. In WAL mode a COMMIT appends the transaction to the -wal file; with
+        # synchronous = FULL it also fsyncs that file before COMMIT returns, so a transaction that
+        # committed survives a killed process AND an OS crash or power cut. NORMAL would fsync
+        # only at checkpoints: still safe against kill -9 (the data is in the OS's cache), but an
+        # OS crash could take back the last commits -- orders and keys whose answer the client
+        # already has. Every write endpoint commits before its answer is sent, so with FULL an
+        # acknowledged write is on disk. (macOS's fsync does not flush the drive's own cache;
+        # PRAGMA fullfsync would, at a much higher cost per commit, and is left off.)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -152,15 +299,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any error."""
+        """One write transaction: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any error.
+
+        Inside another transaction of this thread it is a savepoint instead: undone on error, else
+        kept and committed (or not) with the outer transaction.
+        """
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        nested = db.in_transaction
+        db.execute("SAVEPOINT inner" if nested else "BEGIN IMMEDIATE")
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            db.execute("ROLLBACK TO inner" if nested else "ROLLBACK")
+            if nested:
+                db.execute("RELEASE inner")
             raise
-        db.execute("COMMIT")
+        db.execute("RELEASE inner" if nested else "COMMIT")
 
     def close(self) -> None:
         with self._lock:
