@@ -1,14 +1,20 @@
-"""The real CLI in subprocesses: port file, keys created while serving, clock changes, SIGKILL and restart."""
+"""The real CLI in subprocesses: port file, keys created while serving, clock changes, SIGKILL and restart.
+
+The kill -9 test loads a served localnet from several client threads, kills it at a seeded moment
+with requests in flight, restarts it on the same database, and checks every acknowledged write:
+kill9_support.py has the clients and the checks.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import stat
 import subprocess
 import sys
-import time
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -16,10 +22,20 @@ import httpx
 from localnet.exchanges import EXCHANGES
 import pytest
 
+from localnet import provision
 from localnet.core import ledger
 from localnet.core.store import Store
+from tests.localnet.kill9_support import DyingAtLog, Journal, KeyMaker, Served, Trader, check_database
 from tests.localnet.support import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
                                      assert_error)
+from tests.soak import scaled
+
+KILL_CYCLES = 3  # kill -9, restart, check: this many times (x KEYLAB_SOAK in make soak)
+KILL_AFTER_ANSWERS = (30, 90)  # each kill comes after a seeded random number of acknowledged answers in this range
+KILL_SEED = 8
+TRADERS_PER_EXCHANGE = 1  # client threads placing and cancelling orders, one key each
+KEY_MAKERS = 1  # client threads making keys on the management page meanwhile
+LOAD_TIMEOUT_S = 120.0  # a bound, not a speed requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,3 +155,67 @@ def test_keys_create_refuses_bad_input(tmp_path, args, message):
     with pytest.raises(SystemExit) as stopped:
         main(["keys", "create", "--exchange", "binance", "--db", str(tmp_path / "k.db"), *args])
     assert message in str(stopped.value)
+
+
+def test_kill9_under_load_loses_no_acknowledged_write(tmp_path):
+    """SIGKILL serve while clients trade and make keys; after each restart every acknowledged key,
+    order, cancel, fill and activity-log entry is there, the ledger balances, the file is sound."""
+    db = tmp_path / "kill9.db"
+    journal = Journal()
+    moments = random.Random(KILL_SEED)
+    for cycle in range(scaled(KILL_CYCLES)):
+        with Served(db, tmp_path) as served:
+            if cycle:
+                check_database(db, journal)
+            workers = [Trader(journal, served.urls, f"{KILL_SEED}/{cycle}/{name}/{i}", name, f"c{cycle}{name}{i}")
+                       for name in EXCHANGES for i in range(TRADERS_PER_EXCHANGE)]
+            workers += [KeyMaker(journal, served.urls, f"{KILL_SEED}/{cycle}/keys/{i}") for i in range(KEY_MAKERS)]
+            for worker in workers:
+                worker.start()
+            journal.wait_for(journal.count + moments.randint(*KILL_AFTER_ANSWERS), workers, LOAD_TIMEOUT_S)
+            served.kill()
+            for worker in workers:
+                worker.join(LOAD_TIMEOUT_S)
+            assert not any(w.is_alive() for w in workers)
+        assert journal.failures == []
+    with Served(db, tmp_path) as served:
+        checked = check_database(db, journal)
+        assert served.stop() == 0
+    store = Store(db)
+    try:
+        stored_orders = store.db.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    finally:
+        store.close()
+    unacknowledged_found = stored_orders - checked.orders  # committed, but the answer never arrived
+    # The run really covered every kind of write on every exchange.
+    assert {ack.exchange for ack in journal.orders.values()} == set(EXCHANGES)
+    assert checked.cancels > 0 and checked.fills > 0
+    assert checked.keys >= scaled(KILL_CYCLES) * len(EXCHANGES) * TRADERS_PER_EXCHANGE
+    print(f"kill -9 recoveries: {scaled(KILL_CYCLES)}; acknowledged writes checked: {checked.keys} keys, "
+          f"{checked.orders} orders, {checked.cancels} cancels, {checked.fills} fills, "
+          f"{checked.log_entries} activity-log entries; orders committed but never acknowledged: "
+          f"{unacknowledged_found}")
+
+
+def test_a_call_and_its_log_entry_are_stored_together(tmp_path):
+    """The process dies after an order's own writes, just before its activity-log entry: neither
+    the order, nor its reservation, nor the key's last use may survive without the other."""
+    db = tmp_path / "crash.db"
+    store = Store(db)
+    key = provision.create_key(store, "binance", permissions=("read", "trade"))
+    store.close()
+    with DyingAtLog(db, tmp_path, "/api/v3/order") as server:
+        client = Binance(server.urls["binance"], key)
+        with pytest.raises(httpx.TransportError):
+            client.signed("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
+                          quantity="0.001", price="50000")
+        client.close()
+        assert server.proc.wait(LOAD_TIMEOUT_S) == -signal.SIGKILL
+    store = Store(db)
+    try:
+        assert store.db.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 0
+        assert store.db.execute("SELECT COUNT(*) FROM activity").fetchone()[0] == 0
+        assert store.db.execute("SELECT last_used_ms FROM keys").fetchone()[0] is None
+        assert ledger.balances(store, key["account_id"])["USDT"] == (Decimal(10000), Decimal(0))
+    finally:
+        store.close()
