@@ -13,6 +13,7 @@ from pathlib import Path
 import uvicorn
 
 from localnet import exchanges, manage
+from localnet.core import private
 from localnet.core.store import Store
 
 HOST = "127.0.0.1"
@@ -26,8 +27,9 @@ class ExchangeServer:
         self.name = name
         self.app = app
         config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False,
-                                # never rewrite the client address from X-Forwarded-For and friends
-                                proxy_headers=False, server_header=False)
+                                # never rewrite the client address from X-Forwarded-For and friends, and
+                                # trust no proxy even if that were switched on ($FORWARDED_ALLOW_IPS ignored)
+                                proxy_headers=False, forwarded_allow_ips=[], server_header=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"localnet-{name}", daemon=True)
 
@@ -84,8 +86,8 @@ def start_servers(store: Store, ports: dict[str, int], limits: dict | None = Non
 def write_port_file(path: str | Path, urls: dict[str, str]) -> None:
     """Write {"binance": "http://127.0.0.1:PORT", ..., "manage": ...} atomically (temp file in the same folder, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ports-", dir=path.parent)
+    private.make_folder(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".ports-", dir=path.parent)  # mkstemp: 0600 whatever the umask
     with os.fdopen(fd, "w") as f:
         json.dump(urls, f)
         f.write("\n")

@@ -6,7 +6,7 @@ import ipaddress
 import secrets
 import sqlite3
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -41,25 +41,25 @@ class KeySpec:
     ips: tuple[str, ...] = ()
     label: str | None = None
     api_key: str | None = None
-    secret: str | None = None
+    secret: str | None = field(default=None, repr=False)  # never in a repr, a log line or a traceback
     public_key_pem: str | None = None
-    passphrase: str | None = None
-    private_key: str | None = None
+    passphrase: str | None = field(default=None, repr=False)
+    private_key: str | None = field(default=None, repr=False)
     rotating: bool = False
 
 
 @dataclass(frozen=True)
 class Key:
-    """One stored API key (the server side of it)."""
+    """One stored API key (the server side of it). Its repr leaves out the secret and passphrase."""
 
     id: int
     exchange: str
     account_id: int
     label: str | None
     api_key: str
-    secret: str | None
+    secret: str | None = field(repr=False)
     public_key_pem: str | None
-    passphrase: str | None
+    passphrase: str | None = field(repr=False)
     type: str
     permissions: tuple[str, ...]
     ips: tuple[str, ...]

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from localnet.core import private
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / ".localnet" / "localnet.db"
 
@@ -142,13 +144,8 @@ class DatabaseProblem(Exception):
 
 
 def create_private_file(path: Path) -> None:
-    """Create `path` (and its folder) readable by the owner only, if it does not exist yet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
+    """Create `path` (and its folders) readable by the owner only, if it does not exist yet."""
+    private.create_file(path)
 
 
 def _first_bytes(path: Path, count: int) -> bytes:
@@ -165,22 +162,23 @@ def check_file(path: Path) -> None:
         try:
             create_private_file(path)
         except OSError as exc:
-            raise DatabaseProblem(f"cannot create the database {path} ({exc.strerror.lower()}); pass --db with "
-                                  "a path in a folder you can write to") from None
+            raise DatabaseProblem(f"{path} cannot be created ({exc.strerror.lower()}); pass --db with a path in "
+                                  "a folder you can write to") from None
         return
     try:
         head = _first_bytes(path, len(SQLITE_HEADER))
     except OSError as exc:
-        raise DatabaseProblem(f"cannot read the database {path} ({exc.strerror.lower()}); {MOVE_OR_NEW}") from None
+        raise DatabaseProblem(f"{path} cannot be read ({exc.strerror.lower()}); make it readable (chmod u+rw "
+                              f"{path}) or pass --db with another path") from None
     if head and head != SQLITE_HEADER:
         raise DatabaseProblem(f"{path} is not a localnet database (it is not an SQLite file at all); {MOVE_OR_NEW}")
     if not os.access(path, os.W_OK):
         raise DatabaseProblem(f"{path} is read-only and localnet writes to its database: make it writable "
                               f"(chmod u+w {path}) or pass --db with another path")
     if not os.access(path.parent, os.W_OK):
-        raise DatabaseProblem(f"localnet cannot write in the folder {path.parent}, where SQLite keeps its log "
-                              f"files beside {path.name}; make the folder writable or pass --db with a path "
-                              "in a folder you can write to")
+        raise DatabaseProblem(f"{path} is in a folder localnet cannot write to, and SQLite keeps its log files "
+                              f"beside the database: make {path.parent} writable or pass --db with a path in a "
+                              "folder you can write to")
     wal = path.with_name(path.name + "-wal")
     if wal.is_file() and wal.stat().st_size > 0 and _first_bytes(wal, 4) not in WAL_MAGIC:
         raise DatabaseProblem(f"{wal}, the log of recent changes beside {path.name}, is damaged (it is not an "
@@ -206,7 +204,7 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> DatabaseProblem:
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseProblem(f"{path} stayed locked by another program for {BUSY_TIMEOUT_MS // 1000} s; "
                                "stop that program, or pass --db with another path")
-    return DatabaseProblem(f"cannot open the database {path} (SQLite says: {exc}); {MOVE_OR_NEW}")
+    return DatabaseProblem(f"{path} cannot be opened (SQLite says: {exc}); {MOVE_OR_NEW}")
 
 
 def _describe(db: sqlite3.Connection) -> tuple[int, int, list[str]]:
@@ -232,7 +230,8 @@ def classify(path: Path) -> None:
     finally:
         db.close()
     if damage != ["ok"]:
-        raise DatabaseProblem(f"{path} is damaged (SQLite's check says: {damage[0]}); {MOVE_OR_NEW}")
+        found = " ".join(line for line in "\n".join(damage).splitlines() if not line.startswith("***"))
+        raise DatabaseProblem(f"{path} is damaged (SQLite's check says: {found}); {MOVE_OR_NEW}")
     if app_id == APPLICATION_ID:
         if version > SCHEMA_VERSION:
             raise DatabaseProblem(f"{path} was made by a newer localnet (database version {version}; this one "
@@ -257,6 +256,8 @@ class Store:
         self.path = Path(path) if path is not None else DEFAULT_DB
         check_file(self.path)
         classify(self.path)
+        for name in ("", "-wal", "-shm"):  # a database someone made readable by others is made 0600 again
+            private.tighten(self.path.with_name(self.path.name + name))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()

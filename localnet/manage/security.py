@@ -8,7 +8,9 @@ here. So, before any route runs:
   where an attacker's domain is made to resolve to 127.0.0.1.
 - **Fetch metadata** (every /api/ request): a browser that labels the request ``cross-site`` or
   ``same-site`` in Sec-Fetch-Site is refused with 403, so no other page, not even one on
-  another port of 127.0.0.1, can read the key list or the log.
+  another port of 127.0.0.1, can read the key list or the log. A browser too old to send
+  Sec-Fetch-Site still sends Origin on a cross-origin fetch: a GET or HEAD of /api/ whose
+  Origin is not this server's is refused the same way (the page's own GETs send no Origin).
 - **State-changing requests** (every method but GET and HEAD) need all three, else 403 / 415:
   an Origin header equal to this server's own origin; a CSRF token in the X-CSRF-Token header
   equal to the SameSite=Strict cookie, made by this server (an HMAC with a random key that
@@ -123,6 +125,9 @@ def check(scope: Scope, tokens: CsrfTokens) -> JSONResponse | None:
     if path.startswith("/api/") and fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return problem(403, "cross_site", "requests from other sites are refused")
     if scope["method"] in SAFE_METHODS:
+        foreign = any(origin not in own_origins(port) for origin in headers.getlist("origin"))
+        if path.startswith("/api/") and foreign:
+            return problem(403, "cross_site", "requests from other sites are refused")
         return None
     origin = _single(headers, "origin")
     if origin is None or origin not in own_origins(port):
