@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from localnet.core import ledger, market
+from localnet.core import market
 from localnet.exchanges.binance import app
+from tests.localnet.ledger_checks import assert_ledger_consistent
 from tests.localnet.support import Binance, assert_error
 
 
@@ -192,20 +193,6 @@ def test_ledger_invariant_after_many_random_orders(net, trader):
             placed.append((sym.name, r.json()["orderId"]))
     assert outcomes.get("FILLED", 0) >= 10 and outcomes.get("NEW", 0) >= 10, outcomes  # the test exercised both
     assert_ledger_consistent(net, trader.key["account_id"])
-
-
-def assert_ledger_consistent(net, account_id: int) -> None:
-    """free + locked == deposits + fills - fees for every asset; locked == what open orders hold."""
-    held = ledger.balances(net.store, account_id)
-    expected = ledger.expected_totals(net.store, account_id)
-    for asset, (free, locked) in held.items():
-        assert free >= 0 and locked >= 0
-        assert free + locked == expected.get(asset, 0), asset
-    locks: dict[str, Decimal] = {}
-    for order in ledger.open_orders(net.store, account_id):
-        locks[order["locked_asset"]] = locks.get(order["locked_asset"], Decimal(0)) + Decimal(order["locked_amount"])
-    for asset, (_, locked) in held.items():
-        assert locked == locks.get(asset, 0), asset
 
 
 def test_api_restrictions_and_withdrawals(net):
