@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 
@@ -41,7 +41,6 @@ class Prepared:
     url: str
     headers: dict[str, str]
     body: bytes = b""
-    extra: dict[str, str] = field(default_factory=dict)
 
     def send(self, extra: dict[str, str] | None = None) -> httpx.Response:
         """Send it, with `extra` headers added (headers are not signed on any of the five exchanges)."""
@@ -66,7 +65,8 @@ def prepare_read(net, exchange: str, key: dict, now_ms: int | None = None) -> Pr
         return Prepared("GET", f"{base}{path}?{query}", {"X-MBX-APIKEY": key["api_key"]})
     if exchange == "bybit":
         stamp = str(now_ms)
-        signature = bybit_recipe.sign_hmac(key["secret"], bybit_recipe.string_to_sign(stamp, key["api_key"], "5000", ""))
+        plain = bybit_recipe.string_to_sign(stamp, key["api_key"], "5000", "")
+        signature = bybit_recipe.sign_hmac(key["secret"], plain)
         return Prepared("GET", base + path, bybit_recipe.headers(key["api_key"], stamp, signature))
     if exchange == "okx":
         stamp = okx_timestamp(now_ms)

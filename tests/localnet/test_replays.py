@@ -128,7 +128,8 @@ def test_binance_accepts_a_replay_inside_recv_window_and_refuses_it_after(net: L
     at(net, T - SECOND + 1)  # timestamp < serverTime + 1000
     assert accepted("binance", request.send())
     at(net, T - SECOND)
-    support.assert_error(request.send(), 400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+    support.assert_error(request.send(), 400, -1021,
+                         "Timestamp for this request was 1000ms ahead of the server's time.")
 
 
 def test_binance_refuses_a_replayed_order_only_by_its_client_order_id(net: Localnet):

@@ -209,7 +209,8 @@ def served(tmp_path_factory):
     out, err = (home / "stdout.txt").open("w"), (home / "stderr.txt").open("w")
     env = {**os.environ, "FORWARDED_ALLOW_IPS": "*", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
-                             "--port-file", str(port_file), "--rate-limit", str(RATE_LIMIT)], cwd=ROOT, stdout=out, stderr=err, env=env, umask=0)
+                             "--port-file", str(port_file), "--rate-limit", str(RATE_LIMIT)],
+                            cwd=ROOT, stdout=out, stderr=err, env=env, umask=0)
     try:
         deadline = time.monotonic() + 60
         while (home / "stdout.txt").read_text().count("\n") < len(EXCHANGE_NAMES) + 1:
@@ -298,7 +299,8 @@ def secret_forms(secret: str) -> set[str]:
     base64 secret also its decoded bytes in hex; for a PEM its base64 body and each body line."""
     raw = secret.encode()
     forms = {secret, secret.lower(), secret.upper(), quote(secret, safe=""), quote_plus(secret),
-             json.dumps(secret)[1:-1], base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip("="),
+             json.dumps(secret)[1:-1], base64.b64encode(raw).decode(),
+             base64.urlsafe_b64encode(raw).decode().rstrip("="),
              raw.hex(), raw.hex().upper()}
     if "-----BEGIN" in secret:
         body = [line.strip() for line in secret.splitlines() if line.strip() and "-----" not in line]
@@ -588,8 +590,11 @@ def compared(monkeypatch) -> list[tuple[bytes, bytes]]:
     calls: list[tuple[bytes, bytes]] = []
     original = hmac.compare_digest
 
+    def as_bytes(value) -> bytes:
+        return value.encode("latin-1") if isinstance(value, str) else bytes(value)
+
     def recording(a, b):
-        calls.append((bytes(a, "latin-1") if isinstance(a, str) else a, bytes(b, "latin-1") if isinstance(b, str) else b))
+        calls.append((as_bytes(a), as_bytes(b)))
         return original(a, b)
 
     monkeypatch.setattr(hmac, "compare_digest", recording)
@@ -656,7 +661,8 @@ def test_a_cross_origin_read_without_fetch_metadata_is_refused(manage: Manage, o
     assert manage.get("/api/keys", headers={"Origin": manage.base}).status_code == 200  # its own origin
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x"])
 def test_a_cross_site_form_post_is_refused(manage: Manage, net: Localnet, content_type):
     """What an HTML form on another site can send: its own Origin, a simple content type, no custom
     header; even with the CSRF cookie attached (a browser that ignores SameSite)."""
