@@ -203,7 +203,7 @@ def describe(hit: Hit) -> str:
 def print_fingerprints(text: str) -> int:
     """Print the allow-list line for each credential-shaped string in `text` (or for all of it)."""
     found = [finding for finding in scan(text) if not finding.placeholder]
-    reason = "REASON: where it is published (a URL), or 'fake demo value'"
+    reason = "SOURCE: the URL that publishes it, or 'fake demo value' and what it is"
     if not found:
         value = text.strip()
         if not value:
@@ -217,6 +217,10 @@ def print_fingerprints(text: str) -> int:
         print(f"# {finding.shape}: {finding.masked}", file=sys.stderr)
         print(f"{finding.fingerprint}  {reason}")
     return 0
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,12 +249,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for hit in report.problems:
         print(describe(hit))
-    print(f"keyscan: {report.files} files, {len(report.problems) + len(report.allowed) + len(report.ignored)} "
-          f"key-shaped strings: {len(report.problems)} not allowed, {len(report.allowed)} allow-listed, "
+    found = len(report.problems) + len(report.allowed) + len(report.ignored)
+    print(f"keyscan: {count(report.files, 'file')} scanned, {count(found, 'key-shaped string')}: "
+          f"{len(report.problems)} not allowed, {len(report.allowed)} allow-listed, "
           f"{len(report.ignored)} ignored (hex digests, placeholders)", file=sys.stderr)
     if report.problems:
-        print(f"keyscan: if a string above is a real key, remove it and revoke the key. If it is a published "
-              f"example or a fake value, add its fingerprint to {allow.name} "
-              f"(python -m snippets.keyscan --fingerprint < file-holding-it).", file=sys.stderr)
+        print("keyscan: a real key? Take it out and revoke it on the exchange: it may already be copied.\n"
+              "keyscan: a published example or a fake value? Add the line that "
+              f"`python -m snippets.keyscan --fingerprint < FILE` prints to {allow.name}, with its source.",
+              file=sys.stderr)
         return 1
     return 0
