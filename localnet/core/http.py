@@ -256,10 +256,19 @@ def json_object(raw: bytes) -> dict[str, Any]:
     """A JSON object body (empty body: {}); ValueError for anything else, NaN and Infinity included."""
     if not raw.strip():
         return {}
-    value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    value = json_value(raw.decode("utf-8"))
     if not isinstance(value, dict):
         raise ValueError("the body must be a JSON object")
     return value
+
+
+def json_value(text: str, **options: Any) -> Any:
+    """json.loads, with NaN and Infinity refused and nesting too deep for the parser (a RecursionError,
+    which is no ValueError) reported as ValueError like any other unreadable JSON."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, **options)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _no_constant(name: str) -> float:

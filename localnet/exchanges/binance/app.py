@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Callable
 from starlette.responses import JSONResponse, Response
 
 from localnet.core import keys, ledger, market
-from localnet.core.http import ApiError, Call, ExchangeApp, Route
+from localnet.core.http import ApiError, Call, ExchangeApp, Route, json_value
 from localnet.core.ratelimit import OrderCounter, WeightLimiter
 from localnet.core.store import Store
 from localnet.exchanges.binance import auth, errors, views
@@ -136,7 +135,7 @@ class BinanceApp(ExchangeApp):
         if raw is None:
             return None
         try:
-            names = json.loads(raw)
+            names = json_value(raw)
         except ValueError:
             raise errors.illegal_chars() from None
         if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
