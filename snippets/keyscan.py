@@ -73,8 +73,8 @@ SHAPES: dict[str, Shape] = {
     # OKX_DEMO_API_PASSPHRASE=... An unquoted value counts only with no spaces around "=".
     "secret assignment": shape(
         r"(?<![\w-])[A-Z][A-Z0-9_]*(?:SECRET|API_KEY|APIKEY|PASSPHRASE|PRIVATE_KEY)[A-Z0-9_]*"
-        r"(?:=|[ \t]*=[ \t]*(?=['\"]))(?P<quote>['\"])?(?P<value>[^\s'\"\\<>]+)"
-        r"(?(quote)(?P=quote)|(?=[\s#;,)<&]|\Z))"),
+        r"(?:=|[ \t]*=[ \t]*(?=['\"]))(?P<quote>['\"])?(?P<value>[^\s'\"`\\<>]+)"
+        r"(?(quote)(?P=quote)|(?=[\s#;,)<&`]|\Z))"),
 }
 # Only hex digits: a signature or a hash, unless a name before it says it is a key.
 HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
