@@ -2,18 +2,25 @@
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import audit
+from tests.browser.recorders import assert_local_only, record_errors, record_requests
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING = "signing/step-by-step/"
 NOTEBOOK = "notebooks/02-sign-a-request/"
 DOC_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
+SITEMAP_LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+WALK_TABS = 3  # pages the walk loads side by side
+# What test_interactions_load_nothing_from_elsewhere does on one page, in order.
+INTERACTION_PAGE = "keys/create-a-key/"
+INTERACTIONS = ("type a search", "toggle dark mode", "switch a content tab", "open a <details>",
+                "scroll to the bottom and back to the top", "follow a link with instant navigation")
 
 
 def nav_pages() -> list[str]:
@@ -22,6 +29,58 @@ def nav_pages() -> list[str]:
     sources = re.findall(r"^\s+- (?:.*: )?(\S+\.(?:md|ipynb))\s*$", nav, re.M)
     return ["" if src == "index.md" else re.sub(r"(README\.md|\.md|\.ipynb)$", "/", src).replace("//", "/")
             for src in sources]
+
+
+def every_page(page: Page, site_url: str) -> list[str]:
+    """The URL path of every built page: the sitemap's entries, then 404.html.
+
+    tests/test_site_links.py checks that the sitemap lists every page of the build but 404.html.
+    """
+    response = page.request.get(site_url + "sitemap.xml")
+    assert response.ok, response.status
+    locs = [loc.text.strip() for loc in ET.fromstring(response.body()).iter(SITEMAP_LOC)]
+    assert locs and all(loc.startswith(site_url) for loc in locs), locs
+    return [loc.removeprefix(site_url) for loc in locs] + ["404.html"]
+
+
+class Tab:
+    """A browser tab of the page walk, and what went wrong on each page it showed."""
+
+    def __init__(self, page: Page, site_url: str) -> None:
+        self.page, self.site_url, self.path, self.response = page, site_url, "", None
+        self.errors = record_errors(page)
+        self.requests = record_requests(page)
+        page.on("websocket", lambda socket: self.requests.append(socket.url))
+        self.bad_answers: list[str] = []
+        page.on("response", lambda answer: self.bad_answers.append(f"answered {answer.status}: {answer.url}")
+                if answer.status >= 400 else None)
+        self._seen = (0, 0, 0)
+
+    def since_last_look(self) -> list[str]:
+        """What went wrong on the page shown since the last look, each naming the page."""
+        errors, requests, answers = (found[seen:] for found, seen in
+                                     zip((self.errors, self.requests, self.bad_answers), self._seen))
+        self._seen = (len(self.errors), len(self.requests), len(self.bad_answers))
+        found = [f"console error: {error}" for error in errors] + answers
+        found += [f"request to {url}" for url in requests if not url.startswith((self.site_url, "data:", "blob:"))]
+        return [f"{self.path}: {problem}" for problem in found]
+
+    def open(self, path: str) -> list[str]:
+        """Start loading `path` without waiting, so that the other tabs load meanwhile; late news of the last page."""
+        late = self.since_last_look()
+        self.path = path
+        self.response = self.page.goto(self.site_url + path, wait_until="commit")
+        return late
+
+    def settle(self) -> list[str]:
+        """Wait until the page and its lazy loads are done (no request for 500 ms); what went wrong."""
+        self.page.wait_for_load_state("networkidle")
+        problems = self.since_last_look()
+        if not self.response or not self.response.ok:
+            problems.append(f"{self.path}: answered {self.response and self.response.status}")
+        elif not self.page.locator("h1").first.is_visible():
+            problems.append(f"{self.path}: no visible h1")
+        return problems
 
 
 def scheme(page: Page) -> str:
@@ -78,20 +137,6 @@ def test_notebook_page_shows_stored_outputs_and_download_link(page: Page, site_u
     assert errors == []
 
 
-def test_no_request_leaves_the_machine(page: Page, site_url: str):
-    hosts: set[str] = set()
-    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
-    page.goto(site_url)
-    page.get_by_role("link", name="Signing a request, step by step").first.click()  # instant navigation
-    page.wait_for_url(re.compile(re.escape(SIGNING)))
-    expect(page.locator("div.mermaid")).to_have_count(1)
-    page.goto(site_url + NOTEBOOK)
-    page.locator("input.md-search__input").click()
-    page.keyboard.type("signature")
-    expect(page.locator(".md-search-result__item").first).to_be_visible()
-    assert hosts - {""} == {"127.0.0.1"}
-
-
 @pytest.mark.parametrize("path", nav_pages())
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path: str, color_scheme: str):
@@ -101,14 +146,61 @@ def test_pages_have_no_accessibility_violations(page: Page, site_url: str, path:
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_every_nav_page_loads_without_console_errors(page: Page, site_url: str, errors: list[str]):
-    pages = nav_pages()
-    assert len(pages) >= 20
-    for path in pages:
-        response = page.goto(site_url + path)
-        assert response is not None and response.ok, path
-        expect(page.locator("h1").first).to_be_visible()
+def test_every_page_loads_with_no_console_error_and_no_outside_request(page: Page, site_url: str):
+    """Every page loaded in full until the network is idle, WALK_TABS at a time; failures name the page."""
+    paths = every_page(page, site_url)
+    assert len(paths) >= 40
+    everything: list[str] = []  # every request of the context: all tabs, workers, service workers
+    page.context.on("request", lambda request: everything.append(request.url))
+    tabs = [Tab(page, site_url)] + [Tab(page.context.new_page(), site_url) for _ in range(WALK_TABS - 1)]
+    problems: list[str] = []
+    for first in range(0, len(paths), WALK_TABS):
+        batch = list(zip(tabs, paths[first:first + WALK_TABS]))
+        for tab, path in batch:
+            problems += tab.open(path)
+        for tab, _ in batch:
+            problems += tab.settle()
+    for tab in tabs:
+        problems += tab.since_last_look()
+    assert problems == [], "\n".join(problems)
+    assert page.context.service_workers == []
+    assert_local_only(everything, site_url)
+    assert len(everything) >= 10 * len(paths)  # each page's own styles, scripts, search index, icon
+
+
+def test_interactions_load_nothing_from_elsewhere(page: Page, site_url: str, errors: list[str], requested):
+    """Lazy loads (search index and worker, Mermaid, the back-to-top button) stay on 127.0.0.1 too."""
+    page.goto(site_url + INTERACTION_PAGE)
+    page.locator("input.md-search__input").click()  # type a search
+    page.keyboard.type("permissions")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.keyboard.press("Escape")
+    before = scheme(page)  # toggle dark mode
+    page.locator("form[data-md-component=palette] label:visible").click()
+    assert scheme(page) != before
+    tabs = page.locator(".tabbed-set").first  # switch a content tab
+    tabs.locator(".tabbed-labels label").last.click()
+    expect(tabs.locator("input").last).to_be_checked()
+    details = page.locator("article details").first  # open a <details>
+    expect(details).not_to_have_attribute("open", "")
+    details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # scroll to the bottom and back
+    page.wait_for_function("window.scrollY > 0")
+    page.evaluate("window.scrollBy(0, -200)")  # Material shows "Back to top" while the reader scrolls up
+    top = page.locator(".md-top")
+    expect(top).not_to_have_attribute("hidden", "")
+    top.click()
+    page.wait_for_function("window.scrollY === 0")
+    with page.expect_response(re.compile(r"/assets/vendor/mermaid/mermaid\.min\.js$")):  # its first diagram
+        page.get_by_role("link", name="Signing a request, step by step").first.click()  # instant navigation
+    page.wait_for_url(re.compile(re.escape(SIGNING)))
+    expect(page.locator("div.mermaid")).to_have_count(1)
     assert errors == []
+    assert page.context.service_workers == []
+    assert any(url.endswith("search/search_index.json") for url in requested)
+    assert any(url.endswith(SIGNING) for url in requested)  # instant navigation fetched the page
+    assert_local_only(requested, site_url)
 
 
 def test_a_quiz_works_with_the_keyboard_alone(page: Page, site_url: str, errors: list[str]):
