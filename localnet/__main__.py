@@ -64,16 +64,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    status = 0
     while not stop.wait(0.5):
-        if not all(s.thread.is_alive() for s in servers):
-            print("localnet: a server stopped unexpectedly", file=sys.stderr)
+        dead = [s.name for s in servers if not s.thread.is_alive()]
+        if dead:
+            print(f"localnet: the {', '.join(dead)} server stopped unexpectedly; stopping the others",
+                  file=sys.stderr)
+            status = 1
             break
     for server in servers:
         server.stop()
     store.close()
     if port_file and args.port_file is None:
         Path(port_file).unlink(missing_ok=True)
-    return 0
+    return status
 
 
 def _read_pem(path: str | None) -> str | None:

@@ -219,3 +219,20 @@ def test_a_call_and_its_log_entry_are_stored_together(tmp_path):
         assert ledger.balances(store, key["account_id"])["USDT"] == (Decimal(10000), Decimal(0))
     finally:
         store.close()
+
+
+def test_serve_exits_1_when_one_of_its_servers_stops(tmp_path):
+    """A server thread that ends on its own takes serve down with status 1, not a silent 0."""
+    code = ("import sys\n"
+            "import localnet.__main__ as cli\n"
+            "start_servers = cli.start_servers\n"
+            "def start_then_lose_one(*args):\n"
+            "    servers = start_servers(*args)\n"
+            "    servers[1].server.should_exit = True\n"
+            "    return servers\n"
+            "cli.start_servers = start_then_lose_one\n"
+            f"sys.exit(cli.main(['serve', '--db', {str(tmp_path / 'x.db')!r}, '--base-port', '0']))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=LOAD_TIMEOUT_S)
+    assert done.returncode == 1, done
+    assert done.stderr.endswith("localnet: the bybit server stopped unexpectedly; stopping the others\n"), done.stderr
