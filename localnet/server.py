@@ -10,14 +10,45 @@ import threading
 import time
 from pathlib import Path
 
+import h11
 import uvicorn
 
 from localnet import exchanges, manage
 from localnet.core import private
+from localnet.core.http import MAX_HEAD_BYTES
 from localnet.core.store import Store
 
 HOST = "127.0.0.1"
 MANAGE = manage.NAME  # the management page's name in the port file and in Localnet.urls
+
+
+class ConnectionGone(BaseException):
+    """uvicorn already answered this connection itself and closed it (a 400 for broken framing that
+    arrived after the request head, say): what the app still sends has nowhere to go. A BaseException,
+    so that no app's catch-all for its own bugs mistakes it for one."""
+
+
+def quiet_when_gone(app):
+    """`app`, minus uvicorn's "Exception in ASGI application" traceback when the app answers a
+    connection the server has already answered and closed."""
+
+    async def wrapped(scope, receive, send) -> None:
+        async def guarded(message) -> None:
+            try:
+                await send(message)
+            except h11.LocalProtocolError:
+                # uvicorn is closing the connection: wait until it says so (the disconnect is already
+                # on its way), so that it does not report the unsent answer as the app's fault either
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                raise ConnectionGone from None
+
+        try:
+            await app(scope, receive, guarded)
+        except ConnectionGone:
+            pass
+
+    return wrapped
 
 
 class ExchangeServer:
@@ -26,10 +57,17 @@ class ExchangeServer:
     def __init__(self, name: str, app, port: int) -> None:
         self.name = name
         self.app = app
-        config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off", access_log=False,
+        config = uvicorn.Config(quiet_when_gone(app), host=HOST, port=port, log_level="warning", lifespan="off",
+                                access_log=False,
                                 # never rewrite the client address from X-Forwarded-For and friends, and
                                 # trust no proxy even if that were switched on ($FORWARDED_ALLOW_IPS ignored)
-                                proxy_headers=False, forwarded_allow_ips=[], server_header=False)
+                                proxy_headers=False, forwarded_allow_ips=[], server_header=False,
+                                # a request line + headers outgrowing this while arriving is refused (400)
+                                h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+                                # no WebSocket on localnet: an Upgrade header is ignored, the request
+                                # answered as plain HTTP (with uvicorn's WebSocket support a handshake
+                                # on these REST ports got a 500)
+                                ws="none")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"localnet-{name}", daemon=True)
 

@@ -26,6 +26,20 @@ from localnet.core.store import Store
 
 log = logging.getLogger("localnet")
 DECIMAL_RE = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,20})?$")
+# The largest request line + headers any port accepts. uvicorn's HTTP parser (h11) refuses a head
+# over this size while it is still arriving (400, before any exchange code runs); one that arrived
+# whole in a single read gets the exchange's own "too large" answer here instead.
+MAX_HEAD_BYTES = 16 * 1024
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request arrived in full."""
+
+
+def head_size(scope: Scope) -> int:
+    """Bytes of the request target and headers, as the server received them."""
+    target = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+    return target + sum(len(name) + len(value) for name, value in scope["headers"])
 
 
 class ApiError(Exception):
@@ -149,7 +163,10 @@ class ExchangeApp:
         )
         try:
             body = await self._read_body(headers, receive)
-            if body is None:
+        except ClientGone:
+            return  # half a request is no request: nothing done, nothing logged, nobody to answer
+        try:
+            if body is None or head_size(scope) > MAX_HEAD_BYTES:
                 response = self.render_error(call, self.too_large(call))
             else:
                 call.body = body
@@ -161,15 +178,16 @@ class ExchangeApp:
         await response(scope, receive, send)
 
     async def _read_body(self, headers: Headers, receive: Receive) -> bytes | None:
-        """The raw body, or None when it is larger than `max_body`."""
+        """The raw body, or None when it is larger than `max_body` (the rest is never read).
+        ClientGone when the client disconnects before the body is complete."""
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             return None
         chunks, size = [], 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return b"".join(chunks)
+                raise ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:

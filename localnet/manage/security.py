@@ -33,6 +33,8 @@ from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from localnet.core.http import MAX_HEAD_BYTES, head_size
+
 log = logging.getLogger("localnet.manage")
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -115,6 +117,9 @@ def _single(headers: Headers, name: str) -> str | None:
 
 def check(scope: Scope, tokens: CsrfTokens) -> JSONResponse | None:
     """The refusal for this request, or None when it may reach a route."""
+    if head_size(scope) > MAX_HEAD_BYTES:
+        return problem(431, "headers_too_large",
+                       f"the request line and headers are larger than {MAX_HEAD_BYTES} bytes")
     port = (scope.get("server") or ("", 0))[1]
     headers = Headers(scope=scope)
     host = (_single(headers, "host") or "").lower()

@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
 from localnet import exchanges, provision
@@ -67,10 +67,13 @@ async def read_json(request: Request) -> dict[str, Any]:
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise Problem(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Problem(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                raise Problem(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
+    except ClientDisconnect:  # gone before the body was complete: do nothing (the answer goes nowhere)
+        raise Problem(400, "incomplete", "the request ended before its body was complete") from None
     if not body.strip():
         return {}
     try:

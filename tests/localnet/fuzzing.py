@@ -73,8 +73,9 @@ class Answer:
         return json.loads(self.body)
 
 
-def parse_raw(data: bytes, method: str = "GET", path: str = "/") -> Answer | None:
-    """The first answer in bytes read from a socket (None when nothing complete came back)."""
+def parse_raw(data: bytes, method: str = "GET", path: str = "/") -> tuple[Answer, int] | None:
+    """The first answer in bytes read from a socket, and how many bytes it took (None when nothing
+    complete came back). Bodies come with Content-Length, chunked, or up to the end."""
     head, sep, rest = data.partition(b"\r\n\r\n")
     if not sep or not head.startswith(b"HTTP/1.1 "):
         return None
@@ -84,9 +85,26 @@ def parse_raw(data: bytes, method: str = "GET", path: str = "/") -> Answer | Non
     for line in lines[1:]:
         name, _, value = line.partition(b":")
         headers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
-    length = headers.get("content-length")
-    body = rest[:int(length)] if length is not None else rest
-    return Answer(status, headers, body, method, path)
+    used = len(head) + 4
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        body = b""
+        while True:
+            size_line, sep, rest = rest.partition(b"\r\n")
+            if not sep:
+                return None
+            size = int(size_line.split(b";")[0], 16)
+            body += rest[:size]
+            rest = rest[size + 2:]
+            used += len(size_line) + 2 + size + 2
+            if size == 0:
+                break
+    elif "content-length" in headers:
+        body = rest[:int(headers["content-length"])]
+        used += len(body)
+    else:
+        body = rest
+        used += len(body)
+    return Answer(status, headers, body, method, path), used
 
 
 # ---- shapes ----------------------------------------------------------------------------------------
