@@ -17,8 +17,10 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterator
 
 import pytest
 
@@ -35,6 +37,7 @@ REQUESTS_PER_CLIENT = scaled(30)  # orders, cancels and queries each client send
 RACE_ROUNDS = scaled(3)  # rounds of each deliberate race, on every exchange
 QTY = Decimal("0.0001")  # the unit of order sizes (6 USDT at the reference price of 60000)
 CONTENDERS = 4  # clients (each with its own key, on one account) in each deliberate race
+START_LINE_S = 30  # how long racing requests wait inside the server for each other before the test fails
 MEASURED: Counter = Counter()  # what the mixed run did, for the report (pytest -s prints it)
 
 
@@ -69,6 +72,28 @@ def run_together(*jobs) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+@contextmanager
+def start_line(net, exchange: str, parties: int) -> Iterator[None]:
+    """Hold each request to `exchange` inside the server until `parties` of them have arrived, then let
+    them all go at once: every racing request is in flight together, whatever the thread scheduler or
+    the clients' own timing would have allowed. (Without it, requests sent "at once" mostly reach the
+    server one after another, and a check-then-act race hides.)
+    """
+    app = next(s.app for s in net._servers if s.name == exchange)
+    answer = app.answer
+    barrier = threading.Barrier(parties, timeout=START_LINE_S)
+
+    def wait_then_answer(call):
+        barrier.wait()
+        return answer(call)
+
+    app.answer = wait_then_answer
+    try:
+        yield
+    finally:
+        del app.answer
 
 
 def db_order(net, ledger_id: int) -> dict:
@@ -240,7 +265,8 @@ def test_concurrent_cancels_of_one_order_exactly_one_wins(net, exchange):
     for n in range(RACE_ROUNDS):
         placed = clients[0].place("BUY", "LIMIT", QTY * 10, Decimal("50000"), f"race{n}")
         assert placed.outcome == "ok"
-        answers = run_together(*[lambda c=c: c.cancel(placed.ref) for c in clients])
+        with start_line(net, exchange, CONTENDERS):
+            answers = run_together(*[lambda c=c: c.cancel(placed.ref) for c in clients])
         assert sorted(x.outcome for x in answers) == ["ok"] + ["unknown"] * (CONTENDERS - 1), answers
         assert {x.code for x in answers if x.outcome == "unknown"} == {LOSING_CANCEL[exchange]}
         assert db_order(net, placed.ledger_id)["status"] == "CANCELED"
@@ -257,8 +283,9 @@ def test_a_cancel_racing_the_fill_never_undoes_it(net, exchange):
     qty, price = PARTIAL_FILL
     for n in range(RACE_ROUNDS):
         (placer, canceller), account = clients_on_one_account(net, exchange, 2)
-        placed, cancel = run_together(lambda: placer.place("SELL", "LIMIT", qty, price, f"part{n}"),
-                                      lambda: canceller.cancel(client_id=f"part{n}"))
+        with start_line(net, exchange, 2):
+            placed, cancel = run_together(lambda: placer.place("SELL", "LIMIT", qty, price, f"part{n}"),
+                                          lambda: canceller.cancel(client_id=f"part{n}"))
         assert placed.outcome == "ok" and cancel.outcome in ("ok", "unknown"), (placed, cancel)
         MEASURED[f"cancel_vs_partial_fill_{cancel.outcome}"] += 1
         row = db_order(net, placed.ledger_id)
@@ -267,8 +294,9 @@ def test_a_cancel_racing_the_fill_never_undoes_it(net, exchange):
         if cancel.outcome == "unknown":
             assert canceller.cancel(client_id=f"part{n}").outcome == "ok"
         # A market order fills completely as it is placed: a racing cancel can only miss it.
-        placed, cancel = run_together(lambda: placer.place("SELL", "MARKET", QTY, None, f"mkt{n}"),
-                                      lambda: canceller.cancel(client_id=f"mkt{n}"))
+        with start_line(net, exchange, 2):
+            placed, cancel = run_together(lambda: placer.place("SELL", "MARKET", QTY, None, f"mkt{n}"),
+                                          lambda: canceller.cancel(client_id=f"mkt{n}"))
         assert (placed.outcome, cancel.outcome) == ("ok", "unknown"), (placed, cancel)
         assert db_order(net, placed.ledger_id)["status"] == "FILLED"
         assert_ledger_consistent(net, account)
@@ -281,7 +309,8 @@ def test_orders_for_the_last_funds_exactly_one_succeeds(net, exchange, order):
     """Each account holds 10000 USDT; every contender wants about 6000 of it at the same moment."""
     for n in range(RACE_ROUNDS):
         clients, account = clients_on_one_account(net, exchange)
-        answers = run_together(*[lambda c=c, i=i: c.place(*order, f"last{n}c{i}") for i, c in enumerate(clients)])
+        with start_line(net, exchange, CONTENDERS):
+            answers = run_together(*[lambda c=c, i=i: c.place(*order, f"last{n}c{i}") for i, c in enumerate(clients)])
         assert sorted(x.outcome for x in answers) == ["insufficient"] * (CONTENDERS - 1) + ["ok"], answers
         assert len(account_orders(net, account)) == 1
         assert_ledger_consistent(net, account)  # and so no balance below zero
@@ -296,7 +325,8 @@ def test_one_client_order_id_sent_at_once_by_several_clients(net, exchange, kind
     order = ("BUY", kind, QTY * 10, Decimal("50000") if kind == "LIMIT" else None)  # a LIMIT rests, a MARKET fills
     for n in range(RACE_ROUNDS):
         clients, account = clients_on_one_account(net, exchange)
-        answers = run_together(*[lambda c=c: c.place(*order, f"twice{n}") for c in clients])
+        with start_line(net, exchange, CONTENDERS):
+            answers = run_together(*[lambda c=c: c.place(*order, f"twice{n}") for c in clients])
         rows = account_orders(net, account)
         if kind == "MARKET" and exchange in REPEATABLE_AFTER_FILL:
             assert [x.outcome for x in answers] == ["ok"] * CONTENDERS and len(rows) == CONTENDERS
