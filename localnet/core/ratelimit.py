@@ -45,16 +45,22 @@ class WeightLimiter:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def charge(self, ip: str, weight: int) -> Verdict:
-        """Count `weight` for `ip` and say whether the request may go on."""
-        now = self.now()
-        window = int(now // self.interval_s)
-        retry = max(1, int((window + 1) * self.interval_s - now + 0.999))
+        """Count `weight` for `ip` and say whether the request may go on.
+
+        The clock is read under the lock, and a reading older than the bucket's window counts in
+        that window: a thread that read the time before another one opened a new window (or a clock
+        stepped back) must not reset a full bucket to an old, empty one.
+        """
         with self._lock:
+            now = self.now()
+            window = int(now // self.interval_s)
             bucket = self._buckets.get(ip)
             if bucket is None:
                 bucket = self._buckets[ip] = _Bucket(window)
-            if bucket.window != window:
+            if window > bucket.window:
                 bucket.window, bucket.used, bucket.rejections = window, 0, 0
+            window = bucket.window
+            retry = max(1, int((window + 1) * self.interval_s - now + 0.999))
             if bucket.banned_until > now:
                 return Verdict(False, bucket.used, int(bucket.banned_until - now + 0.999), int(bucket.banned_until * 1000))
             if bucket.used + weight > self.limit:
@@ -67,11 +73,11 @@ class WeightLimiter:
             return Verdict(True, bucket.used)
 
     def used(self, ip: str) -> int:
-        """Weight used by `ip` in the current window."""
-        window = int(self.now() // self.interval_s)
+        """Weight used by `ip` in the current window (the bucket's, if the clock reads earlier)."""
         with self._lock:
+            window = int(self.now() // self.interval_s)
             bucket = self._buckets.get(ip)
-            return bucket.used if bucket is not None and bucket.window == window else 0
+            return bucket.used if bucket is not None and bucket.window >= window else 0
 
 
 @dataclass

@@ -7,6 +7,7 @@ Limits are those of Bybit's rate-limit table (docs/v5/rate-limit/rate-limit.mdx,
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Callable
 
@@ -34,6 +35,7 @@ class UidLimiter:
         self.rate_limit = rate_limit
         self.now = now
         self._limiters: dict[int, WeightLimiter] = {}
+        self._lock = threading.Lock()
 
     def limit(self, path: str) -> int:
         return self.rate_limit if self.rate_limit is not None else PER_SECOND.get(path, DEFAULT_PER_SECOND)
@@ -41,9 +43,11 @@ class UidLimiter:
     def charge(self, uid: int, path: str) -> tuple[bool, dict[str, str]]:
         """(allowed, the X-Bapi-Limit headers for this answer)."""
         limit = self.limit(path)
-        limiter = self._limiters.get(limit)
-        if limiter is None:
-            limiter = self._limiters[limit] = WeightLimiter(limit=limit, interval_s=1, ban_after=None, now=self.now)
+        with self._lock:  # two first requests at once must share one limiter, not make one each
+            limiter = self._limiters.get(limit)
+            if limiter is None:
+                limiter = self._limiters[limit] = WeightLimiter(limit=limit, interval_s=1, ban_after=None,
+                                                                now=lambda: self.now())
         verdict = limiter.charge(f"{uid}:{path}", 1)
         now = self.now()
         reset_ms = int((int(now) + 1) * 1000) if not verdict.allowed else int(now * 1000)

@@ -33,9 +33,10 @@ class CallCounter:
         """Add `cost` for the key and return True, or return False (and add nothing) when it would exceed the maximum."""
         if cost <= 0:
             return True
-        now = self.now()
-        with self._lock:
+        with self._lock:  # the clock is read under the lock, and never taken to run backwards
+            now = self.now()
             level, when = self._levels.get(key_id, (0.0, now))
+            now = max(now, when)
             level = max(0.0, level - (now - when) * self.decay_per_s)
             if level + cost > self.maximum:
                 self._levels[key_id] = (level, now)
@@ -45,7 +46,7 @@ class CallCounter:
 
     def level(self, key_id: int) -> float:
         """The key's counter now (for tests and the docs)."""
-        now = self.now()
         with self._lock:
+            now = self.now()
             level, when = self._levels.get(key_id, (0.0, now))
-            return max(0.0, level - (now - when) * self.decay_per_s)
+            return max(0.0, level - max(0.0, now - when) * self.decay_per_s)
