@@ -30,22 +30,28 @@ from tests.localnet.order_clients import (CANCELS_BY_CLIENT_ID, CLOSED, EXCHANGE
                                           orders_client)
 from tests.soak import scaled
 
-SHARED_KEYS = 3  # keys (one thread each) trading on one shared account, per exchange
-SOLE_KEYS = 1  # keys with an account of their own, per exchange
+SHARED_KEYS = 4  # keys (one thread each) trading on one shared account, per exchange
+SOLE_KEYS = 2  # keys with an account of their own, per exchange
 CLIENTS = (SHARED_KEYS + SOLE_KEYS) * len(EXCHANGES)  # concurrent clients in the mixed run
-REQUESTS_PER_CLIENT = scaled(30)  # orders, cancels and queries each client sends in the mixed run
+REQUESTS_PER_CLIENT = scaled(60)  # orders, cancels and queries each client sends in the mixed run
 RACE_ROUNDS = scaled(3)  # rounds of each deliberate race, on every exchange
 QTY = Decimal("0.0001")  # the unit of order sizes (6 USDT at the reference price of 60000)
 CONTENDERS = 4  # clients (each with its own key, on one account) in each deliberate race
 START_LINE_S = 30  # how long racing requests wait inside the server for each other before the test fails
-MEASURED: Counter = Counter()  # what the mixed run did, for the report (pytest -s prints it)
+MEASURED: Counter = Counter()  # what the runs did, for the report (printed at the end with pytest -s)
 
 
 @pytest.fixture(scope="module")
 def net():
-    """A localnet whose rate limits stay out of the way: this module is about the ledger."""
+    """A localnet whose rate limits stay out of the way: this module is about the ledger.
+
+    When the module is done, every account in the database (races included) is checked once more
+    and the figures are printed (pytest -s).
+    """
     with start(weight_limit=10**9, rate_limit=10**9) as running:
         yield running
+        assert_ledger_consistent(running)
+        print("\nconcurrency figures:", dict(MEASURED))
 
 
 def run_together(*jobs) -> list:
@@ -104,7 +110,7 @@ def db_order(net, ledger_id: int) -> dict:
 
 def later_or_same(seen: frozenset[str]) -> frozenset[str]:
     """The statuses an order seen in one of `seen` may have now: an open order may move on, a closed one not."""
-    return seen | CLOSED | {"PARTIALLY_FILLED"} if seen & OPEN else seen
+    return (seen | CLOSED | {"PARTIALLY_FILLED"}) if seen & OPEN else seen
 
 
 # ---- the mixed run -------------------------------------------------------------------------------
@@ -202,10 +208,10 @@ def test_many_clients_on_five_exchanges_keep_the_ledger_exact(net):
                     cancels_refused=journal.outcomes[("cancel", "unknown")],
                     orders_refused=journal.outcomes[("place", "insufficient")],
                     queries=journal.outcomes[("query", "ok")])
-    print("\nconcurrency run:", dict(MEASURED))
-    # The run exercised what it claims to: orders of every kind on every exchange, cancels, fills.
+    # The run exercised what it claims to: acknowledged orders and cancels on every exchange, and fills.
     assert {exchange for exchange, *_ in journal.placed} == set(EXCHANGES)
-    assert placed_ok >= CLIENTS * REQUESTS_PER_CLIENT // 3 and cancels_ok > 0 and fills > 0
+    assert {exchange for exchange, _, answer in journal.cancels if answer.outcome == "ok"} == set(EXCHANGES)
+    assert fills > 0
 
 
 def check_answers_against_the_database(net, journal: Journal, accounts: list[int]) -> None:
@@ -227,6 +233,7 @@ def check_answers_against_the_database(net, journal: Journal, accounts: list[int
     won = Counter(ledger_id for _, ledger_id, answer in journal.cancels if answer.outcome == "ok")
     assert all(n == 1 for n in won.values()), won  # never two successful cancels of one order
     for exchange, ledger_id, answer in journal.cancels:
+        assert answer.ledger_id in (None, ledger_id), (exchange, answer)  # the cancel named the order it was for
         assert db_order(net, ledger_id)["status"] == "CANCELED"  # won here or by a sibling (never refused otherwise)
     canceled = {r[0] for r in net.store.db.execute(
         f"SELECT id FROM orders WHERE status = 'CANCELED' AND account_id IN ({marks})", accounts)}
@@ -267,6 +274,7 @@ def test_concurrent_cancels_of_one_order_exactly_one_wins(net, exchange):
         assert placed.outcome == "ok"
         with start_line(net, exchange, CONTENDERS):
             answers = run_together(*[lambda c=c: c.cancel(placed.ref) for c in clients])
+        MEASURED["race_requests"] += CONTENDERS
         assert sorted(x.outcome for x in answers) == ["ok"] + ["unknown"] * (CONTENDERS - 1), answers
         assert {x.code for x in answers if x.outcome == "unknown"} == {LOSING_CANCEL[exchange]}
         assert db_order(net, placed.ledger_id)["status"] == "CANCELED"
@@ -288,6 +296,7 @@ def test_a_cancel_racing_the_fill_never_undoes_it(net, exchange):
                                           lambda: canceller.cancel(client_id=f"part{n}"))
         assert placed.outcome == "ok" and cancel.outcome in ("ok", "unknown"), (placed, cancel)
         MEASURED[f"cancel_vs_partial_fill_{cancel.outcome}"] += 1
+        MEASURED["race_requests"] += 4
         row = db_order(net, placed.ledger_id)
         assert Decimal(row["executed_qty"]) == Decimal("0.75")  # the fill stands either way
         assert row["status"] == ("CANCELED" if cancel.outcome == "ok" else "PARTIALLY_FILLED"), (cancel, row)
@@ -311,6 +320,7 @@ def test_orders_for_the_last_funds_exactly_one_succeeds(net, exchange, order):
         clients, account = clients_on_one_account(net, exchange)
         with start_line(net, exchange, CONTENDERS):
             answers = run_together(*[lambda c=c, i=i: c.place(*order, f"last{n}c{i}") for i, c in enumerate(clients)])
+        MEASURED["race_requests"] += CONTENDERS
         assert sorted(x.outcome for x in answers) == ["insufficient"] * (CONTENDERS - 1) + ["ok"], answers
         assert len(account_orders(net, account)) == 1
         assert_ledger_consistent(net, account)  # and so no balance below zero
@@ -327,6 +337,7 @@ def test_one_client_order_id_sent_at_once_by_several_clients(net, exchange, kind
         clients, account = clients_on_one_account(net, exchange)
         with start_line(net, exchange, CONTENDERS):
             answers = run_together(*[lambda c=c: c.place(*order, f"twice{n}") for c in clients])
+        MEASURED["race_requests"] += CONTENDERS
         rows = account_orders(net, account)
         if kind == "MARKET" and exchange in REPEATABLE_AFTER_FILL:
             assert [x.outcome for x in answers] == ["ok"] * CONTENDERS and len(rows) == CONTENDERS
