@@ -181,7 +181,7 @@ class ExchangeApp:
         """The raw body, or None when it is larger than `max_body` (the rest is never read).
         ClientGone when the client disconnects before the body is complete."""
         declared = headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
+        if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_body):
             return None
         chunks, size = [], 0
         while True:
@@ -244,6 +244,12 @@ class ExchangeApp:
 
 
 # ---- small parsers the dialects share ------------------------------------------------------------
+
+def ascii_digits(text: str, most: int = 19) -> bool:
+    """1 to `most` ASCII digits. str.isdigit() alone also passes "²" (which int() refuses) and "٣" (which
+    it reads), and int() refuses over 4300 digits: both used to end as internal errors."""
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()
+
 
 def form_pairs(raw: bytes) -> list[tuple[str, str]]:
     """Decode a query string or form body; ValueError on invalid percent-encoded UTF-8."""

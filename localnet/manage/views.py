@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 
 from localnet import exchanges, provision
 from localnet.core import activity, keys
+from localnet.core.http import ascii_digits
 from localnet.manage import catalog
 from localnet.manage.security import cookie_name, problem
 
@@ -64,7 +65,7 @@ def for_the_page(message: str) -> str:
 async def read_json(request: Request) -> dict[str, Any]:
     """The body as a JSON object (an empty body is {}); 413 when too large, 400 when not JSON."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > MAX_BODY):
         raise Problem(413, "too_large", f"the body is larger than {MAX_BODY} bytes")
     body = bytearray()
     try:
@@ -126,7 +127,7 @@ def _strings(body: dict, name: str, default: list[str], limit: int) -> list[str]
 
 
 def _id(text: str, what: str = "key") -> int:
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= SQLITE_MAX_ID:
+    if not ascii_digits(text) or not 0 < int(text) <= SQLITE_MAX_ID:
         raise Problem(404, "no_such_key", f"no {what} {text[:40]!r}")
     return int(text)
 
@@ -227,7 +228,7 @@ async def activity_list(request: Request) -> JSONResponse:
     params = request.query_params
     key_id = _id(params["key"]) if params.get("key") else None
     limit_text = params.get("limit") or str(DEFAULT_LOG)
-    if not limit_text.isascii() or not limit_text.isdigit() or not 0 < int(limit_text) <= MAX_LOG:
+    if not ascii_digits(limit_text, 9) or not 0 < int(limit_text) <= MAX_LOG:
         raise Problem(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LOG}")
     rows = await run_in_threadpool(activity.entries, request.app.state.store, key_id, int(limit_text))
     return JSONResponse({"entries": [catalog.entry_view(r) for r in reversed(rows)]})

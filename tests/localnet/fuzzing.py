@@ -584,7 +584,7 @@ def mutated(draw, port: str, base: dict) -> list[tuple[str, object]]:
 
 def as_text(value: object) -> str:
     """A value as a form or query parameter: text as is, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else render_json(value)
 
 
 def render_form(pairs: list[tuple[str, object]]) -> str:

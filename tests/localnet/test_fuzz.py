@@ -85,8 +85,9 @@ class Fuzz:
 
     def routes(self, port: str, private: bool = False) -> list[tuple[str, str]]:
         """(method, path) of every route; path parameters filled with plausible values."""
-        if port == "manage":
-            table = [(m, r.path.replace("{key_id}", "1").replace("{name}", "manage.js"))
+        if port == "manage":  # revoke and rotate aim at a key of their own, not at another test's
+            spare = str(self.key("manage")["id"])
+            table = [(m, r.path.replace("{key_id}", spare).replace("{name}", "manage.js"))
                      for r in self.app(port).app.routes for m in sorted(r.methods) if m != "HEAD"]
             return [(m, p) for m, p in table if not private or p.startswith("/api/")]
         table = [(m, p, route.permission) for (m, p), route in self.app(port).routes.items()]
@@ -108,10 +109,12 @@ class Fuzz:
         assert response.status_code == 200, response.text
 
     def key(self, port: str) -> dict:
+        """The fuzz's key for an exchange (every permission); for "manage", a Binance key it may revoke."""
         if port not in self.keys:
+            exchange = "binance" if port == "manage" else port
             extra = {"type": "ed25519"} if port == "coinbase" else {}
-            self.keys[port] = self.net.create_key(port, permissions=("read", "trade", "withdraw"), ips=("127.0.0.1",),
-                                                 **extra)
+            self.keys[port] = self.net.create_key(exchange, permissions=("read", "trade", "withdraw"),
+                                                 ips=("127.0.0.1",), **extra)
         return self.keys[port]
 
     def close(self) -> None:
@@ -147,6 +150,16 @@ def fuzz_settings(examples: int) -> settings:
 
 def assert_quiet(fuzz: Fuzz) -> None:
     assert fuzz.errors.take() == [], "localnet or uvicorn logged errors during the fuzz"
+
+
+# ---- every route, plainly --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("port", PORTS)
+def test_every_route_answers_a_bare_request_in_its_own_shape(fuzz, port):
+    """Each route once with no parameters, no key and no body: a success or the port's own error."""
+    for method, path in fuzz.routes(port):
+        fuzzing.check_answer(port, fuzz.send(port, Request(method, path)))
+    assert_quiet(fuzz)
 
 
 # ---- hypothesis: unsigned ----------------------------------------------------------------------------
@@ -417,3 +430,55 @@ def test_a_request_abandoned_before_its_body_arrived_is_not_processed(fuzz):
     assert fuzz.net.activity(key["id"]) == []
     orders = Coinbase(fuzz.net.url("coinbase"), key).get(f"{path}/historical/batch")
     assert orders.status_code == 200 and orders.json()["orders"] == [], orders.text
+
+
+def test_a_key_request_abandoned_before_its_body_arrived_makes_no_key_and_no_error(fuzz):
+    """The management page's side of the same: it used to log a traceback for the disconnect."""
+    page = Manage(fuzz.net.url("manage"))
+    port = urlsplit(fuzz.net.url("manage")).port
+    before = len(page.keys())
+    headers = {k.lower(): v for k, v in page.headers().items()}
+    headers.update({"host": f"127.0.0.1:{port}", "content-length": "500",
+                    "cookie": f"localnet_manage_csrf_{port}={page.token}"})
+    scope = {"type": "http", "method": "POST", "path": "/api/keys", "raw_path": b"/api/keys", "query_string": b"",
+             "root_path": "", "scheme": "http", "http_version": "1.1", "client": ("127.0.0.1", 50000),
+             "server": ("127.0.0.1", port), "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
+    incoming = [{"type": "http.request", "body": b'{"exchange": "binance"}', "more_body": True},
+                {"type": "http.disconnect"}]
+    answered = []
+
+    async def receive() -> dict:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        answered.append(message)
+
+    asyncio.run(fuzz.app("manage")(scope, receive, send))
+    assert [m["status"] for m in answered if m["type"] == "http.response.start"] == [400]
+    assert len(page.keys()) == before
+    assert_quiet(fuzz)
+    page.close()
+
+
+# Numbers str.isdigit() says yes to and int() cannot read: "²" (a digit to Python, no number), and
+# 5000 nines (over int()'s 4300-digit limit). Each was an internal error where a count, an order id or
+# a key id is read; now each is the port's own "bad parameter" (or "no such thing") answer.
+SUPERSCRIPT_TWO = "%C2%B2"
+NUMERALS = [
+    ("okx", Request("GET", "/api/v5/trade/orders-pending", f"instType=SPOT&limit={SUPERSCRIPT_TWO}"), (400, "51000")),
+    ("okx", Request("GET", "/api/v5/trade/order", f"instId=BTC-USDT&ordId={SUPERSCRIPT_TWO * 19}"), (200, "51603")),
+    ("okx", Request("GET", "/api/v5/market/books", f"instId=BTC-USDT&sz={SUPERSCRIPT_TWO}"), (400, "51000")),
+    ("bybit", Request("GET", "/v5/order/realtime", f"category=spot&orderId={SUPERSCRIPT_TWO * 19}"), (200, 0)),
+    ("coinbase", Request("GET", "/api/v3/brokerage/accounts", f"limit={SUPERSCRIPT_TWO}"), (400, "INVALID_ARGUMENT")),
+    ("coinbase", Request("GET", "/api/v3/brokerage/accounts", f"cursor={SUPERSCRIPT_TWO}"), (200, None)),
+    ("manage", Request("GET", "/api/activity", "limit=" + "9" * 5000), (400, "bad_limit")),
+    ("manage", Request("GET", "/api/activity", "key=" + "9" * 5000), (404, "no_such_key")),
+]
+
+
+@pytest.mark.parametrize("port, request_, expected", NUMERALS, ids=[f"{p}-{r.path}" for p, r, _ in NUMERALS])
+def test_numbers_python_cannot_read_are_bad_parameters_not_internal_errors(fuzz, port, request_, expected):
+    answer = fuzz.send(port, signer(fuzz, port)(request_))
+    fuzzing.check_answer(port, answer)
+    assert (answer.status, answer.json().get(ERROR_CODE[port])) == expected, answer.body
+    assert_quiet(fuzz)

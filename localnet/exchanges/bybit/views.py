@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from localnet.core import keys, ledger, market
+from localnet.core.http import ascii_digits
 
 # Bybit's spot order ids and execution ids are 19-digit numeric strings; ours are the ledger's
 # integer ids shifted into that range, so they read the same and map back exactly.
@@ -22,7 +23,7 @@ def order_id(ledger_id: int) -> str:
 
 def ledger_order_id(text: str) -> int | None:
     """The ledger id behind one of our order ids, or None when `text` cannot be one."""
-    if not text.isdigit() or len(text) != 19:
+    if not ascii_digits(text) or len(text) != 19:
         return None
     number = int(text) - ORDER_ID_BASE
     return number if 0 < number < EXEC_ID_BASE - ORDER_ID_BASE else None

@@ -10,7 +10,7 @@ from decimal import Decimal
 from starlette.responses import JSONResponse, Response
 
 from localnet.core import keys, ledger
-from localnet.core.http import ApiError, Call, ExchangeApp, Route, decimal, form_pairs, json_object
+from localnet.core.http import ApiError, Call, ExchangeApp, Route, ascii_digits, decimal, form_pairs, json_object
 from localnet.core.ratelimit import WeightLimiter
 from localnet.core.store import Store
 from localnet.exchanges.coinbase import auth, errors, ids, orders, products, views
@@ -143,7 +143,7 @@ class CoinbaseApp(ExchangeApp):
         text = self.one(values, name)
         if text is None or text == "":
             return default
-        if not text.isdigit() or len(text) > 9:
+        if not ascii_digits(text, 9):
             raise errors.invalid_argument(f"{name} must be a whole number")
         return min(max(int(text), low), high)
 
@@ -157,7 +157,7 @@ class CoinbaseApp(ExchangeApp):
     @staticmethod
     def page(items: list, cursor: str | None, limit: int) -> tuple[list, bool, str]:
         """(this page, has_next, next cursor); the cursor is an offset."""
-        start = int(cursor) if cursor and cursor.isdigit() and len(cursor) < 10 else 0
+        start = int(cursor) if cursor and ascii_digits(cursor, 9) else 0
         chunk = items[start:start + limit]
         more = start + limit < len(items)
         return chunk, more, str(start + limit) if more else ""

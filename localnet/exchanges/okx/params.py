@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from localnet.core.http import Call, form_dict, json_object, positive_decimal
+from localnet.core.http import Call, ascii_digits, form_dict, json_object, positive_decimal
 from localnet.exchanges.okx import errors
 
 
@@ -83,6 +83,6 @@ def limit(params: dict[str, Any], default: int = 100, most: int = 100) -> int:
     raw = text(params, "limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    if not ascii_digits(raw, 9) or not 1 <= int(raw) <= most:
         raise errors.param_error("limit")
     return int(raw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from localnet.core.http import Call
+from localnet.core.http import Call, ascii_digits
 from localnet.exchanges.okx import errors, params
 from localnet.exchanges.okx.instruments import SYMBOLS, book, instrument, symbol, ticker
 
@@ -63,7 +63,7 @@ def order_book(app, call: Call) -> list[dict]:
     raw = params.text(values, "sz")
     depth = 1
     if raw is not None:
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_DEPTH:
+        if not ascii_digits(raw, 9) or not 1 <= int(raw) <= MAX_DEPTH:
             raise errors.param_error("sz")
         depth = int(raw)
     return [book(sym, depth, call.now_ms)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from localnet.core import keys, market
+from localnet.core.http import ascii_digits
 from localnet.exchanges.okx import auth
 from localnet.exchanges.okx.instruments import INST_IDS, SYMBOLS, num
 
@@ -22,7 +23,7 @@ def order_id(ledger_id: int) -> str:
 
 def ledger_id(ord_id: str) -> int | None:
     """The ledger id behind an OKX ordId, or None when it cannot be one of ours."""
-    if not ord_id.isdigit() or len(ord_id) > 19:
+    if not ascii_digits(ord_id):
         return None
     value = int(ord_id) - ORDER_ID_BASE
     return value if value > 0 else None
