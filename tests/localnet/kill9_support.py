@@ -48,16 +48,16 @@ CANCEL = {"binance": ("DELETE", "/api/v3/order"), "bybit": ("POST", "/v5/order/c
 
 
 class Served:
-    """`python -m localnet serve --db DB` on free ports; killed (or stopped) and reaped on exit."""
+    """`python -m localnet serve --db DB` on free ports (or, with `code`, that Python code, which
+    writes the port file itself); killed (or stopped) and reaped on exit."""
 
-    def __init__(self, db: Path, folder: Path) -> None:
+    def __init__(self, db: Path, folder: Path, code: str | None = None) -> None:
         self.port_file = folder / "ports.json"
         self.port_file.unlink(missing_ok=True)  # a killed server leaves its port file behind
         self.log = open(folder / "serve.log", "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
-             "--port-file", str(self.port_file)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
+        argv = ["-c", code] if code else ["-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
+                                          "--port-file", str(self.port_file)]
+        self.proc = subprocess.Popen([sys.executable, *argv], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
         self.urls: dict[str, str] = {}
 
     def __enter__(self) -> "Served":
@@ -252,18 +252,11 @@ def serve_dying_at_log(db: str, port_file: str, path: str) -> None:
     threading.Event().wait()
 
 
-class DyingAtLog(Served):
+def dying_at_log(db: Path, folder: Path, path: str) -> Served:
     """`serve_dying_at_log` in a subprocess, reaped on exit."""
-
-    def __init__(self, db: Path, folder: Path, path: str) -> None:
-        self.port_file = folder / "ports.json"
-        self.port_file.unlink(missing_ok=True)
-        self.log = open(folder / "serve.log", "ab")
-        code = (f"from tests.localnet.kill9_support import serve_dying_at_log; "
-                f"serve_dying_at_log({str(db)!r}, {str(self.port_file)!r}, {path!r})")
-        self.proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=self.log)
-        self.urls = {}
+    code = (f"from tests.localnet.kill9_support import serve_dying_at_log; "
+            f"serve_dying_at_log({str(db)!r}, {str(folder / 'ports.json')!r}, {path!r})")
+    return Served(db, folder, code)
 
 
 # ---- after the restart ---------------------------------------------------------------------------

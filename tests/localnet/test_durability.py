@@ -25,7 +25,7 @@ import pytest
 from localnet import provision
 from localnet.core import ledger
 from localnet.core.store import Store
-from tests.localnet.kill9_support import DyingAtLog, Journal, KeyMaker, Served, Trader, check_database
+from tests.localnet.kill9_support import Journal, KeyMaker, Served, Trader, check_database, dying_at_log
 from tests.localnet.support import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
                                      assert_error)
 from tests.soak import scaled
@@ -204,7 +204,7 @@ def test_a_call_and_its_log_entry_are_stored_together(tmp_path):
     store = Store(db)
     key = provision.create_key(store, "binance", permissions=("read", "trade"))
     store.close()
-    with DyingAtLog(db, tmp_path, "/api/v3/order") as server:
+    with dying_at_log(db, tmp_path, "/api/v3/order") as server:
         client = Binance(server.urls["binance"], key)
         with pytest.raises(httpx.TransportError):
             client.signed("POST", "/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
