@@ -321,7 +321,7 @@ def encode(text: str) -> str:
     return quote(text, safe="")
 
 
-def hostile_texts(port: str) -> st.SearchStrategy[str]:
+def hostile_texts() -> st.SearchStrategy[str]:
     """A parameter value: a hostile number, a value the parser knows, or arbitrary Unicode."""
     return st.one_of(
         st.sampled_from(HOSTILE_NUMBERS),
@@ -340,14 +340,15 @@ def names(port: str) -> st.SearchStrategy[str]:
 @st.composite
 def raw_pairs(draw, port: str) -> str:
     """A query string or form body, mostly well formed, with hostile values, duplicates and bad escapes."""
-    pairs = draw(st.lists(st.tuples(names(port), hostile_texts(port)), max_size=6))
+    pairs = draw(st.lists(st.tuples(names(port), hostile_texts()), max_size=6))
     parts = [f"{encode(k)}={encode(v)}" for k, v in pairs]
     if parts and draw(st.integers(0, 3)) == 0:
         parts.append(draw(st.sampled_from(parts)))  # a duplicate parameter
-    for _ in range(draw(st.sampled_from((0, 0, 1, 2)))):
+    for _ in range(draw(st.sampled_from((0, 0, 1, 2)))):  # bad escapes, stray separators
         fragment = draw(st.sampled_from(RAW_FRAGMENTS))
-        where = draw(st.integers(0, len(parts)))
-        parts.insert(where, draw(st.sampled_from((fragment, f"{fragment}=1", f"a={fragment}", f"{encode(draw(names(port)))}={fragment}"))))
+        name = encode(draw(names(port)))
+        part = draw(st.sampled_from((fragment, f"{fragment}=1", f"{name}={fragment}")))
+        parts.insert(draw(st.integers(0, len(parts))), part)
     return "&".join(parts)
 
 
@@ -360,7 +361,7 @@ JSON_LITERALS = (
 
 def json_value(port: str) -> st.SearchStrategy[str]:
     """A JSON value as text: a hostile literal, a string, or a nested mix."""
-    scalar = st.one_of(st.sampled_from(JSON_LITERALS), hostile_texts(port).map(json.dumps),
+    scalar = st.one_of(st.sampled_from(JSON_LITERALS), hostile_texts().map(json.dumps),
                        st.sampled_from(HOSTILE_NUMBERS).filter(lambda t: t and t[0] in "-0123456789"))
     return st.recursive(scalar, lambda inner: st.one_of(
         st.lists(inner, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]"),
@@ -398,20 +399,25 @@ def bodies(port: str) -> st.SearchStrategy[bytes]:
     )
 
 
+def obs_text(raw: bytes) -> bytes:
+    """`raw` with every byte a header value may not hold (controls, space, DEL) moved to 0x80-0xff."""
+    return bytes(c if c > 0x20 and c != 0x7F else 0x80 | c for c in raw)
+
+
 def header_values() -> st.SearchStrategy[str | bytes]:
     """Header values httpx can still send: text, high bytes (obs-text), long, signature-like junk."""
     printable = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=60)
     return st.one_of(
         printable,
         st.sampled_from(HOSTILE_NUMBERS).filter(lambda t: t.isascii() and t.strip() == t and t),
-        st.binary(min_size=1, max_size=30).map(lambda b: bytes(c if c > 0x20 and c != 0x7F else 0x80 | c for c in b)),
+        st.binary(min_size=1, max_size=30).map(obs_text),
         st.sampled_from(("Bearer", "Bearer a.b.c", "Bearer " + "e" * 2000, "Basic Og==", "x" * 2000,
                          "1.2.3.4", "127.0.0.1", "::1", "same-origin", "cross-site", "http://evil.example",
                          "localnet_manage_csrf_0=a.b", "100-continue", "close", "gzip, br, zstd")),
     )
 
 
-def headers(port: str) -> st.SearchStrategy[dict[str, str | bytes]]:
+def headers() -> st.SearchStrategy[dict[str, str | bytes]]:
     return st.dictionaries(st.sampled_from(HEADER_NAMES), header_values(), max_size=3)
 
 
@@ -443,7 +449,7 @@ def requests(draw, port: str, routes: list[tuple[str, str]]) -> Request:
         path = "/" + path
     query = draw(raw_pairs(port))
     body = draw(bodies(port)) if method not in ("GET", "HEAD") or draw(st.integers(0, 4)) == 0 else b""
-    extra = draw(headers(port))
+    extra = draw(headers())
     media = draw(st.sampled_from(CONTENT_TYPES))
     if media is not None:
         extra["Content-Type"] = media.encode("latin-1")
@@ -465,14 +471,17 @@ def fit(r: Request, limit: int = 12 * 1024) -> Request:
     return r
 
 
-# A valid request per endpoint (per method where one path has several), which the signed fuzz then breaks one to three parameters at a time:
-# that is how hostile values get past the first check and into the trading and funding code.
-ORDER = {"binance": {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.01",
-                     "price": "50000"},
-         "bybit": {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "orderType": "Limit", "qty": "0.01",
-                   "price": "50000"},
-         "okx": {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit", "sz": "0.01", "px": "50000"},
-         "kraken": {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "volume": "0.01", "price": "50000"}}
+# A valid request per endpoint (per method where one path has several), which the signed fuzz then
+# breaks one to three parameters at a time: that is how hostile values get past the first check and
+# into the trading and funding code.
+ORDER = {
+    "binance": {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC", "quantity": "0.01",
+                "price": "50000"},
+    "bybit": {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "orderType": "Limit", "qty": "0.01",
+              "price": "50000"},
+    "okx": {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit", "sz": "0.01", "px": "50000"},
+    "kraken": {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "volume": "0.01", "price": "50000"},
+}
 VALID = {
     ("binance", "/api/v3/order"): ORDER["binance"],
     ("binance", "/api/v3/order", "GET"): {"symbol": "BTCUSDT", "orderId": "1"},
@@ -543,11 +552,11 @@ class Raw:
     text: str
 
 
-def hostile_values(port: str) -> st.SearchStrategy[object]:
+def hostile_values() -> st.SearchStrategy[object]:
     """What replaces a good value: hostile text, huge or negative integers, floats, a raw literal or
     fragment, null, booleans, a list or an object where a string belongs."""
     return st.one_of(
-        hostile_texts(port),
+        hostile_texts(),
         st.integers(min_value=-2**80, max_value=2**80),
         st.sampled_from(JSON_LITERALS + RAW_FRAGMENTS).map(Raw),
         st.sampled_from((None, True, False, [], {}, ["BTCUSDT"], {"a": "b"}, [[[]]])),
@@ -569,13 +578,13 @@ def mutated(draw, port: str, base: dict) -> list[tuple[str, object]]:
             if isinstance(old, dict) and old and draw(st.booleans()):
                 pairs[i] = (name, dict(draw(mutated(port, old))))  # break something inside (order_configuration)
             else:
-                pairs[i] = (name, draw(hostile_values(port)))
+                pairs[i] = (name, draw(hostile_values()))
         elif op == "drop":
             pairs.pop(i)
         elif op == "add":
-            pairs.append((draw(names(port)), draw(hostile_values(port))))
+            pairs.append((draw(names(port)), draw(hostile_values())))
         elif op == "dup":
-            pairs.append((pairs[i][0], draw(st.one_of(st.just(pairs[i][1]), hostile_values(port)))))
+            pairs.append((pairs[i][0], draw(st.one_of(st.just(pairs[i][1]), hostile_values()))))
         else:
             name, value = pairs[i]
             pairs[i] = (draw(st.sampled_from((name.upper(), name.lower(), name + " ", " " + name, name + "[]"))), value)
@@ -635,7 +644,7 @@ def signed_requests(draw, port: str, routes: list[tuple[str, str]]) -> Request:
         body = render_form(pairs).encode()
     else:
         body = render_json(pairs).encode("utf-8", "surrogatepass")
-    extra = draw(headers(port)) if draw(st.integers(0, 4)) == 0 else {}
+    extra = draw(headers()) if draw(st.integers(0, 4)) == 0 else {}
     if draw(st.integers(0, 6)) == 0:
         media = draw(st.sampled_from(CONTENT_TYPES))
         if media is not None:

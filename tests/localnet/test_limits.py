@@ -16,7 +16,6 @@ Each exchange words "too large" its own way (tests/localnet/fuzzing.py checks th
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import pytest
 from localnet.core.http import MAX_HEAD_BYTES, ExchangeApp
 from localnet.exchanges.binance import params as binance_params
 from localnet.manage import views as manage_views
+from localnet.manage.security import cookie_name
 from localnet.server import ExchangeServer
 from tests.localnet import fuzzing
 from tests.localnet.fuzzing import PORTS, Answer
@@ -80,7 +80,7 @@ def head(port: str, url: str, page: Manage | None, extra: bytes = b"") -> bytes:
     lines = [f"POST {POST_ROUTE[port]} HTTP/1.1", f"Host: {host}", "Content-Type: application/json"]
     if page is not None:
         lines += [f"Origin: {url}", f"X-CSRF-Token: {page.token}",
-                  f"Cookie: localnet_manage_csrf_{urlsplit(url).port}={page.token}"]
+                  f"Cookie: {cookie_name(urlsplit(url).port)}={page.token}"]
     return ("\r\n".join(lines) + "\r\n").encode() + extra
 
 
