@@ -146,3 +146,9 @@ def test_a_base_element_changes_what_relative_links_resolve_against(tmp_path: Pa
     body = '<base href="a/"><a href="#top-part">in a</a>'
     site = write_site(tmp_path, {"index.html": body, "a/index.html": '<h2 id="top-part">T</h2>'})
     assert check_site(site, SITE_URL).problems == []
+
+
+def test_the_testing_page_quotes_the_number_of_pages(report: Report):
+    page = (Path(__file__).resolve().parent.parent / "docs/reference/testing.md").read_text()
+    row = next(line for line in page.splitlines() if line.startswith("| Site pages checked"))
+    assert row.split("|")[2].strip().startswith(f"**{report.figures()['pages']}**,"), row
