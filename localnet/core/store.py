@@ -207,15 +207,6 @@ def _sqlite_problem(path: Path, exc: sqlite3.Error) -> DatabaseProblem:
     return DatabaseProblem(f"{path} cannot be opened (SQLite says: {exc}); {MOVE_OR_NEW}")
 
 
-def _describe(db: sqlite3.Connection) -> tuple[int, int, list[str]]:
-    """(application id, schema version, table names) of an open database; raises sqlite3 errors."""
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = [r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return app_id, version, tables
-
-
 def classify(path: Path) -> None:
     """Refuse (DatabaseProblem) anything but an empty database or a localnet one it can read.
 

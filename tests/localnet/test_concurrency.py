@@ -28,6 +28,7 @@ from localnet.client import start
 from tests.localnet.ledger_checks import assert_ledger_consistent
 from tests.localnet.order_clients import (CANCELS_BY_CLIENT_ID, CLOSED, EXCHANGES, OPEN, Answer, new_key,
                                           orders_client)
+from tests.localnet.threads import run_together
 from tests.soak import scaled
 
 SHARED_KEYS = 4  # keys (one thread each) trading on one shared account, per exchange
@@ -52,32 +53,6 @@ def net():
         yield running
         assert_ledger_consistent(running)
         print("\nconcurrency figures:", dict(MEASURED))
-
-
-def run_together(*jobs) -> list:
-    """Run each job in its own thread, released at the same moment; their results, in order.
-
-    A job that raises fails the caller with that error.
-    """
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            results[i] = jobs[i]()
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-    return results
 
 
 @contextmanager

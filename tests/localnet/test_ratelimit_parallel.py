@@ -10,7 +10,6 @@ ones meet at the database, one transaction at a time, after their limiter has co
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Callable
 
@@ -25,6 +24,7 @@ from tests.localnet.coinbase_support import V3, Coinbase, new_key
 from tests.localnet.kraken_support import Kraken
 from tests.localnet.okx_support import Okx
 from tests.localnet.support import Binance
+from tests.localnet.threads import run_together
 from tests.soak import scaled
 
 HAMMER_THREADS = 8  # clients sending at the same time in each burst
@@ -75,26 +75,7 @@ def app_of(net, exchange: str):
 
 def burst(senders: list[Callable[[], httpx.Response]]) -> list[list[httpx.Response]]:
     """Each sender in its own thread, all released together, REQUESTS_PER_THREAD times; their answers, in order."""
-    barrier = threading.Barrier(len(senders))
-    answers: list[list[httpx.Response]] = [[] for _ in senders]
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=60)
-            for _ in range(REQUESTS_PER_THREAD):
-                answers[i].append(senders[i]())
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(senders))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-    return answers
+    return run_together(*[lambda send=send: [send() for _ in range(REQUESTS_PER_THREAD)] for send in senders])
 
 
 def flat(answers: list[list[httpx.Response]]) -> list[httpx.Response]:
