@@ -237,6 +237,27 @@ def classify(path: Path) -> None:
                           f"with {owner}{more}); {MOVE_OR_NEW}")
 
 
+# Database files this process has open through a Store: (device, inode) -> how many Stores.
+#
+# POSIX drops *every* lock a process holds on a file when the process closes *any* descriptor of
+# that file. SQLite's locks (in WAL mode a shared lock for as long as a connection is open) are
+# such locks, so reading a database's first bytes with open() while another Store of this process
+# has it open would silently release that Store's locks; another process closing its connection
+# then believes it is the last one and removes the WAL under the first Store's feet, and the
+# database is corrupted ("database disk image is malformed"). A file this process already has
+# open was checked when it was first opened, so it is not read again.
+_open_files: dict[tuple[int, int], int] = {}
+_open_files_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 class Store:
     """The localnet database. Safe to share between threads and processes.
 
@@ -245,8 +266,12 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else DEFAULT_DB
-        check_file(self.path)
-        classify(self.path)
+        known = _identity(self.path)
+        with _open_files_lock:
+            already_open = known is not None and _open_files.get(known, 0) > 0
+        if not already_open:
+            check_file(self.path)
+            classify(self.path)
         for name in ("", "-wal", "-shm"):  # a database someone made readable by others is made 0600 again
             private.tighten(self.path.with_name(self.path.name + name))
         self._local = threading.local()
@@ -260,6 +285,10 @@ class Store:
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._identity = _identity(self.path)
+        if self._identity is not None:
+            with _open_files_lock:
+                _open_files[self._identity] = _open_files.get(self._identity, 0) + 1
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -309,6 +338,12 @@ class Store:
         db.execute("RELEASE inner" if nested else "COMMIT")
 
     def close(self) -> None:
+        if self._identity is not None:
+            with _open_files_lock:
+                count = _open_files.pop(self._identity)
+                if count > 1:
+                    _open_files[self._identity] = count - 1
+            self._identity = None
         with self._lock:
             for db in self._all:
                 try:

@@ -236,3 +236,28 @@ def test_serve_exits_1_when_one_of_its_servers_stops(tmp_path):
                           timeout=LOAD_TIMEOUT_S)
     assert done.returncode == 1, done
     assert done.stderr.endswith("localnet: the bybit server stopped unexpectedly; stopping the others\n"), done.stderr
+
+
+def test_a_second_store_on_the_same_file_keeps_the_first_ones_locks(tmp_path):
+    """Opening the same database twice in one process must not release the first Store's locks.
+
+    Closing any descriptor of a file drops all of the process's POSIX locks on it. When the second
+    Store read the file's first bytes with open(), another process closing its connection took
+    itself for the last user and removed the WAL the first Store was using: the notebooks' shared
+    localnet then answered "database disk image is malformed".
+    """
+    path = tmp_path / "shared.db"
+    first = Store(path)
+    try:
+        with first.transaction() as db:
+            db.execute("INSERT INTO accounts (exchange, created_ms) VALUES (?, ?)", ("binance", 0))
+        second = Store(path)
+        reader = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('SELECT count(*) FROM sqlite_master').fetchone(); db.close()"
+        subprocess.run([sys.executable, "-c", reader, str(path)], check=True, timeout=60)
+        assert path.with_name("shared.db-wal").exists(), "another process removed the WAL this process still uses"
+        with first.transaction() as db:
+            db.execute("INSERT INTO accounts (exchange, created_ms) VALUES (?, ?)", ("binance", 0))
+        assert second.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        second.close()
+    finally:
+        first.close()
