@@ -36,6 +36,7 @@ from tests.localnet import fuzzing
 from tests.localnet.coinbase_support import Coinbase
 from tests.localnet.fuzzing import PORTS, Answer, Request
 from tests.localnet.manage_support import Manage
+from tests.localnet.threads import run_together
 from tests.soak import scaled
 
 UNSIGNED_PER_PORT = scaled(100)  # hostile unsigned requests per port (hypothesis examples)
@@ -412,6 +413,12 @@ def test_slow_and_abandoned_requests_do_not_stop_the_server(fuzz, port):
     assert_quiet(fuzz)
 
 
+def run_apart(coroutine) -> None:
+    """asyncio.run(coroutine) on a thread of its own: a browser test that ran earlier in this
+    worker (Playwright's sync API) may have left an event loop running on this one."""
+    run_together(lambda: asyncio.run(coroutine))
+
+
 def test_a_request_abandoned_before_its_body_arrived_is_not_processed(fuzz):
     """The client says its order is 50 bytes longer than what it sends, then hangs up: half a request
     is no request. (It used to be run on what had arrived: a complete JSON order placed an order for
@@ -436,7 +443,7 @@ def test_a_request_abandoned_before_its_body_arrived_is_not_processed(fuzz):
     async def send(message: dict) -> None:
         answered.append(message)
 
-    asyncio.run(fuzz.app("coinbase")(scope, receive, send))
+    run_apart(fuzz.app("coinbase")(scope, receive, send))
     assert answered == []
     assert fuzz.net.activity(key["id"]) == []
     orders = client.get(f"{path}/historical/batch")
@@ -464,7 +471,7 @@ def test_a_key_request_abandoned_before_its_body_arrived_makes_no_key_and_no_err
     async def send(message: dict) -> None:
         answered.append(message)
 
-    asyncio.run(fuzz.app("manage")(scope, receive, send))
+    run_apart(fuzz.app("manage")(scope, receive, send))
     assert [m["status"] for m in answered if m["type"] == "http.response.start"] == [400]
     assert len(page.keys()) == before
     assert_quiet(fuzz)
