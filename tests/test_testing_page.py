@@ -52,7 +52,8 @@ def test_fuzzing_figures():
         f"{bold(per_port * ports)} ({per_port} on each of {ports} ports)")
     assert f"{per_port} oversized requests per port" in TEXT
     assert f"its memory may grow by {test_limits.RSS_GROWTH_LIMIT // 2**20} MB at most" in TEXT
-    assert f"over {test_limits.MAX_BODY // 1024} KB is refused" in TEXT
+    assert (f"A request body over {test_limits.MAX_BODY // 1024} KB, or a request line and headers over "
+            f"{test_limits.MAX_HEAD_BYTES // 1024} KB, is refused") in TEXT
 
 
 def test_concurrency_figures():
