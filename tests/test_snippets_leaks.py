@@ -3,7 +3,9 @@
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -73,16 +75,26 @@ def run(*argv: str, check: bool = True) -> str:
     return done.stdout
 
 
-def test_leak_drill_output_is_the_stored_one(tmp_path):
-    db, ports = tmp_path / "drill.db", tmp_path / "ports.json"
-    leaked, cleanup = tmp_path / "leaked-key.json", tmp_path / "cleanup-key.json"
+@contextmanager
+def serving_binance(db: Path) -> Iterator[str]:
+    """`python -m localnet serve` on `db` and free ports, for one session; yields Binance's URL."""
+    ports = db.with_name(db.stem + "-ports.json")
     server = subprocess.Popen(
         [sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
          "--port-file", str(ports)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert server.stdout.readline().startswith("binance http://127.0.0.1:")
-        url = json.loads(ports.read_text())["binance"]
+        yield json.loads(ports.read_text())["binance"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_leak_drill_output_is_the_stored_one(tmp_path):
+    db = tmp_path / "drill.db"
+    leaked, cleanup = tmp_path / "leaked-key.json", tmp_path / "cleanup-key.json"
+    with serving_binance(db) as url:
         keys = ("localnet", "keys")
 
         def call(keyfile: Path, action: str) -> str:
@@ -106,22 +118,13 @@ def test_leak_drill_output_is_the_stored_one(tmp_path):
             ("POST", "/api/v3/order", "200"), ("GET", "/api/v3/account", "401")]
         assert log[-1].endswith("error -2015")
         assert json.loads(leaked.read_text())["secret"] not in "".join(out) + "\n".join(log)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_key_stopped_working_output_is_the_stored_one(tmp_path):
     """The FAQ's "why did my key stop working?" session: an IP allow-list, then a clock offset."""
-    db, ports = tmp_path / "faq.db", tmp_path / "ports.json"
+    db = tmp_path / "faq.db"
     ip_key, key = tmp_path / "faq-ip-key.json", tmp_path / "faq-key.json"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "localnet", "serve", "--db", str(db), "--base-port", "0",
-         "--port-file", str(ports)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert server.stdout.readline().startswith("binance http://127.0.0.1:")
-        url = json.loads(ports.read_text())["binance"]
+    with serving_binance(db) as url:
 
         def call(keyfile: Path) -> str:
             return run("snippets.examples.leaked_key_call", str(keyfile), "account", "--url", url, check=False)
@@ -136,6 +139,3 @@ def test_key_stopped_working_output_is_the_stored_one(tmp_path):
         assert run("localnet", "clock", "--real", "--db", str(db)).startswith("clock: real time, offset 0 ms")
         out.append(call(key))
         assert "".join(out) == (EXAMPLES / "key_stopped_working.out").read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
