@@ -22,12 +22,13 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test soak live lab notebooks localnet clean
+.PHONY: help install serve build test soak bench live lab notebooks localnet clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
 	@echo "make test      set up, then run every test (snippets, site build, notebooks, browser)"
 	@echo "make soak      the fuzz, concurrency, kill -9 and security tests run $(SOAK)x harder (minutes)"
+	@echo "make bench     measure install, build, notebooks, localnet and the site; table + bench/latest.json"
 	@echo "make install   create or update .venv from uv.lock (idempotent)"
 	@echo "make build     strict build of the site into site/"
 	@echo "make notebooks re-run the notebooks and store their outputs (nbval checks them)"
@@ -66,6 +67,12 @@ SOAK_TESTS := tests/localnet/test_fuzz.py tests/localnet/test_limits.py tests/lo
 soak: install
 	KEYLAB_SOAK=$(SOAK) KEYLAB_HYPOTHESIS_PROFILE=soak $(BIN)/python -m pytest -n 2 --dist loadfile \
 		$(wildcard $(SOAK_TESTS)) $(PYTEST_ARGS)
+
+# Figures, never a verdict: a missed target is marked in the table; the exit status is non-zero
+# only when a benchmark could not run at all
+# (BENCH_ARGS="--only localnet,site" or "--quick" narrows it).
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 live: install
 	$(BIN)/python -m pytest --live -n 2 --dist loadfile -rs notebooks $(PYTEST_ARGS)
