@@ -28,7 +28,7 @@ from pygments.lexers import PythonLexer
 from snippets.keyscan import SHAPES, fingerprint, is_placeholder, pem_body, scan
 from snippets.keyscan_cli import (ALLOW_FILE, Report, check, describe, expand, read_allow_list, tracked_files,
                                   views)
-from tests.sitebuild import build_site
+from tests.sitebuild import shared_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = read_allow_list(ROOT / ALLOW_FILE)
@@ -54,8 +54,7 @@ def notebooks() -> Report:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("hygiene-site")
-    result = build_site(site_dir)
+    site_dir, result = shared_site(tmp_path_factory)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
 

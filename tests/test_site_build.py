@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import build_site
+from tests.sitebuild import shared_site
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir)
+    site_dir, result = shared_site(tmp_path_factory)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
     assert not re.search(r"^(WARNING|ERROR)\b", log, re.M), log

@@ -11,15 +11,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.linkcheck import EXTERNAL_HOSTS, Report, check_site
-from tests.sitebuild import build_site
+from tests.sitebuild import shared_site
 
 SITE_URL = "http://127.0.0.1:8000/"
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Report:
-    site_dir = tmp_path_factory.mktemp("linkcheck-site")
-    result = build_site(site_dir, site_url=SITE_URL)
+    site_dir, result = shared_site(tmp_path_factory)  # built for the default site_url, SITE_URL
     assert result.returncode == 0, result.stdout + result.stderr
     return check_site(site_dir, SITE_URL)
 
