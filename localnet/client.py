@@ -95,6 +95,10 @@ class Localnet:
     def stop(self) -> None:
         """Stop the servers this object started (a reused server keeps running). Safe to call twice."""
         atexit.unregister(self.stop)
+        # Ask every server to exit before waiting for any: each takes a tick of its event loop
+        # (about 0.1-0.2 s) to wind down, so six in turn took over a second, six at once one tick.
+        for server in self._servers:
+            server.server.should_exit = True
         for server in self._servers:
             server.stop()
         self._servers = []
