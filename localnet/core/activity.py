@@ -19,7 +19,7 @@ def record(
 ) -> None:
     """Append one call to the log. `client_ip` must be the TCP peer, never a header."""
     outcome = "ok" if error_code is None and http_status < 400 else "error"
-    with store.transaction() as db:
+    with store.transaction(durable=False) as db:  # committed with its call, durable when the call is
         db.execute(
             "INSERT INTO activity (time_ms, exchange, key_id, client_ip, method, path, http_status, outcome, error_code)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -151,6 +151,11 @@ class ExchangeApp:
     def finish(self, call: Call, response: Response) -> None:
         """Last touch on every response (rate-limit headers, for example). Default: nothing."""
 
+    def durable(self, route: Route) -> bool:
+        """Whether an authenticated call of `route` must be on disk, not only in the OS's cache, before
+        its answer: every call but a read, whose only writes are bookkeeping (see store.Store._connect)."""
+        return route.permission != "read"
+
     # ---- the cycle ------------------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -201,12 +206,13 @@ class ExchangeApp:
 
         An authenticated call is one transaction, committed before the answer is sent: what it
         changed (an order and its fills, a nonce, the key's last use) and its activity-log entry
-        are stored together or, if the process dies first, not at all.
+        are stored together or, if the process dies first, not at all. A read call's commit does
+        not wait for the disk (see `durable`).
         """
         route = call.route = self.match(call)
         if route is None or route.permission is None:
             return self._respond(call, route)[0]
-        with self.store.transaction():
+        with self.store.transaction(durable=self.durable(route)):
             response, error = self._respond(call, route)
             self._log(call, response.status_code, error)
         return response

@@ -23,11 +23,12 @@ from localnet.exchanges import EXCHANGES
 import pytest
 
 from localnet import provision
-from localnet.core import ledger
+from localnet.core import activity, keys, ledger
 from localnet.core.store import Store
 from tests.localnet.kill9_support import Journal, KeyMaker, Served, Trader, check_database, dying_at_log
 from tests.localnet.support import (DOC_API_KEY, DOC_PAYLOAD, DOC_SECRET, DOC_SIGNATURE, DOC_TIME, Binance,
                                      assert_error)
+from snippets import kraken as kraken_signer
 from tests.soak import scaled
 
 KILL_CYCLES = 3  # kill -9, restart, check: this many times (x KEYLAB_SOAK in make soak)
@@ -261,3 +262,38 @@ def test_a_second_store_on_the_same_file_keeps_the_first_ones_locks(tmp_path):
         second.close()
     finally:
         first.close()
+
+
+def test_acknowledged_reads_survive_kill_9(tmp_path):
+    """A read call commits without waiting for the disk (Store._connect says why); a killed process
+    still loses none of it: every log entry, the key's last use, and the Kraken nonce it used up."""
+    db, port_file = tmp_path / "net.db", tmp_path / "ports.json"
+    first = serve(db, port_file)
+    try:
+        urls = json.loads(port_file.read_text())
+        made = {name: json.loads(cli("keys", "create", "--exchange", name, "--db", str(db), "--json"))
+                for name in ("binance", "kraken")}
+        binance = Binance(urls["binance"], made["binance"])
+        kraken = httpx.Client(base_url=urls["kraken"], timeout=30)
+        reads = 12
+        for nonce in range(1, reads + 1):
+            assert binance.signed("GET", "/api/v3/account").status_code == 200
+            path, headers, body = kraken_signer.private_request(
+                made["kraken"]["api_key"], made["kraken"]["secret"], "Balance", nonce=str(nonce))
+            answer = kraken.post(path, content=body.encode(), headers=headers)
+            assert answer.json()["error"] == [], answer.text
+        binance.close()
+        kraken.close()
+    finally:
+        first.send_signal(signal.SIGKILL)  # at once, after the last answer
+        first.wait(30)
+    store = Store(db)
+    try:
+        for name, key in made.items():
+            log = [e for e in activity.entries(store, key["id"]) if e["outcome"] == "ok"]
+            assert len(log) == reads, (name, log)
+            last_use = keys.get(store, key["id"]).last_used_ms  # read at the start of the call, logged at its end
+            assert log[-2]["time_ms"] <= last_use <= log[-1]["time_ms"], (name, last_use, log[-2:])
+        assert keys.last_nonce(store, made["kraken"]["id"]) == reads  # a replay of the last read is refused
+    finally:
+        store.close()
