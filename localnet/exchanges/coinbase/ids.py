@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
 NAMESPACE = uuid.UUID("6b1f3c0e-5c39-4f3a-9b7e-1c0ba5e0c0de")
 
 
+@lru_cache(maxsize=4096)  # a listing derives the same few UUIDs on every call; uuid5 hashes each time
 def named(kind: str, *parts: object) -> str:
     """A stable UUID for (kind, parts)."""
     return str(uuid.uuid5(NAMESPACE, ":".join([kind, *map(str, parts)])))
