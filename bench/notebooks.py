@@ -16,6 +16,7 @@ teardown); the per-notebook floor is an empty notebook's figure from the floor r
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -88,33 +90,62 @@ def per_notebook(junit: Path) -> dict[str, float]:
     return dict(totals)
 
 
-def run_pytest(paths: list[Path], workdir: Path) -> tuple[float, dict[str, float]]:
-    """Wall seconds of one run over `paths`, and seconds per notebook from its junit report."""
+@dataclass
+class Run:
+    """One nbval run: wall seconds, CPU seconds of every process in it, seconds per notebook."""
+
+    wall: float
+    cpu: float
+    each: dict[str, float]
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by this process's finished children and their descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pytest(paths: list[Path], workdir: Path) -> Run:
+    """One run over `paths`: its wall and CPU seconds, and seconds per notebook from its junit report.
+
+    CPU seconds cover pytest, its workers, their localnets and the kernels (each process waits for
+    its children), so they say how much work there was even when other jobs slow the wall clock.
+    """
     junit = workdir / f"junit-{time.monotonic_ns()}.xml"
-    start = time.perf_counter()
+    cpu, start = children_cpu(), time.perf_counter()
     done = subprocess.run(command(paths, junit), cwd=ROOT, env={**os.environ, **ENV},
                           capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-20:]
         raise RuntimeError("nbval run failed:\n" + "\n".join(tail))
-    return elapsed, per_notebook(junit)
+    return Run(elapsed, cpu, per_notebook(junit))
 
 
-def rows_from(suite_walls: list[float], floor_walls: list[float], suite_each: list[dict[str, float]],
-              floor_each: list[dict[str, float]], count: int) -> list[Row]:
-    """The section's rows from the runs' figures (medians over the repetitions)."""
-    suite, floor = stats(suite_walls), stats(floor_walls)
+def rows_from(suite_runs: list[Run], floor_runs: list[Run], alone: Run | None = None) -> list[Row]:
+    """The section's rows from the runs (medians over the repetitions)."""
+    count = len(suite_runs[0].each)
+    suite, floor = stats(r.wall for r in suite_runs), stats(r.wall for r in floor_runs)
+    suite_cpu, floor_cpu = stats(r.cpu for r in suite_runs), stats(r.cpu for r in floor_runs)
     ratio = suite["median"] / floor["median"]
-    rows = [Row(SECTION, f"nbval, all {count} notebooks (-n 2)", suite["median"], "s", floor=floor["median"],
-                target=f"<= {TARGET_RATIO}x floor", met=ratio <= TARGET_RATIO,
-                note=f"floor: the same command over {count} one-cell notebooks (kernel start and stop)",
-                extra={"suite": suite, "floor": floor})]
-    empty = stats([seconds for run in floor_each for seconds in run.values()])
-    for name in sorted({name for run in suite_each for name in run}):
-        figures = stats([run[name] for run in suite_each if name in run])
+    rows = [
+        Row(SECTION, f"nbval, all {count} notebooks (-n 2)", suite["median"], "s", floor=floor["median"],
+            target=f"<= {TARGET_RATIO}x floor", met=ratio <= TARGET_RATIO,
+            note=f"floor: the same command over {count} one-cell notebooks (kernel start and stop)",
+            extra={"suite": suite, "floor": floor}),
+        Row(SECTION, "CPU time of that run, all processes", suite_cpu["median"], "s", floor=floor_cpu["median"],
+            note="user + system seconds of pytest, workers, localnet and kernels: steadier than wall "
+                 "time on a shared machine", extra={"suite": suite_cpu, "floor": floor_cpu}),
+    ]
+    if alone is not None:
+        rows.append(Row(SECTION, "nbval, one empty notebook alone (-n 2)", alone.wall, "s",
+                        note="the whole command: pytest, workers, localnet, one kernel",
+                        extra={"cpu_s": alone.cpu, "notebook_s": sum(alone.each.values())}))
+    empty = stats(seconds for run in floor_runs for seconds in run.each.values())
+    for name in sorted({name for run in suite_runs for name in run.each}):
+        figures = stats(run.each[name] for run in suite_runs if name in run.each)
         rows.append(Row(SECTION, name, figures["median"], "s", floor=empty["median"],
-                        note="junit: setup + call + teardown of its cells; floor: one empty notebook",
+                        note="junit: setup + call + teardown of its cells; floor: one empty notebook's",
                         extra={"samples": figures}))
     return rows
 
@@ -124,24 +155,16 @@ def run(quick: bool = False) -> list[Row]:
     if not real:
         return []
     times = 1 if quick else 3
-    suite_walls, floor_walls, suite_each, floor_each = [], [], [], []
+    suite_runs, floor_runs = [], []
     with tempfile.TemporaryDirectory(prefix="keylab-bench-nb-") as scratch:
         floor_dir = Path(tempfile.mkdtemp(prefix=FLOOR_PREFIX, dir=ROOT / "bench"))
         try:
             floor = write_floor(floor_dir, len(real), like=real[0])
-            # Alternate the two, so a burst of load on the shared machine hits both alike.
+            # Alternate the two, so that a burst of load on the shared machine hits both alike.
             for _ in range(times):
-                wall, each = run_pytest(real, Path(scratch))
-                suite_walls.append(wall)
-                suite_each.append(each)
-                wall, each = run_pytest(floor, Path(scratch))
-                floor_walls.append(wall)
-                floor_each.append(each)
-            alone, alone_each = run_pytest(floor[:1], Path(scratch))
+                suite_runs.append(run_pytest(real, Path(scratch)))
+                floor_runs.append(run_pytest(floor, Path(scratch)))
+            alone = run_pytest(floor[:1], Path(scratch))
         finally:
             shutil.rmtree(floor_dir, ignore_errors=True)
-    rows = rows_from(suite_walls, floor_walls, suite_each, floor_each, len(real))
-    rows.insert(1, Row(SECTION, "nbval, one empty notebook alone (-n 2)", alone, "s",
-                       note="the whole command: pytest, workers, localnet, one kernel",
-                       extra={"notebook_s": sum(alone_each.values())}))
-    return rows
+    return rows_from(suite_runs, floor_runs, alone)

@@ -5,9 +5,16 @@
 Outputs are what nbval compares against on every test run, so they are stored without the
 per-cell timing metadata, and with each cell's printed lines in one piece, so that running a
 notebook again changes nothing in the file unless an output really changed.
+
+Like the test run, the notebooks share one localnet, started here (unless $LOCALNET_PORT_FILE
+names a running one): each kernel finds it through the environment instead of starting its own.
 """
 
+import json
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -51,10 +58,31 @@ def run(path: Path) -> None:
     print(f"stored outputs: {path.relative_to(ROOT)}")
 
 
+@contextmanager
+def shared_localnet():
+    """One localnet for every notebook, announced to the kernels as the test run does."""
+    if os.environ.get("LOCALNET_PORT_FILE"):
+        yield  # somebody already runs one for us
+        return
+    from localnet import client
+
+    with tempfile.TemporaryDirectory(prefix="keylab-notebooks-") as workdir:
+        net = client.start(db=Path(workdir) / "localnet.db")
+        port_file = Path(workdir) / "ports.json"
+        port_file.write_text(json.dumps(net.urls))
+        os.environ.update(LOCALNET_PORT_FILE=str(port_file), LOCALNET_DB=str(net.db_path))
+        try:
+            yield
+        finally:
+            del os.environ["LOCALNET_PORT_FILE"], os.environ["LOCALNET_DB"]
+            net.stop()
+
+
 def main(argv: list[str]) -> int:
     paths = [Path(arg).resolve() for arg in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    for path in paths:
-        run(path)
+    with shared_localnet():
+        for path in paths:
+            run(path)
     return 0
 
 

@@ -5,6 +5,8 @@ Nothing here runs nbval or looks at a time: the figures are the benchmark's busi
 
 import contextlib
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -68,14 +70,25 @@ def test_a_failed_cell_is_an_error_not_a_figure(tmp_path: Path) -> None:
 
 
 def test_rows_compare_the_suite_with_its_floor() -> None:
-    suite_each = [{"a.ipynb": 2.0, "b.ipynb": 1.0}, {"a.ipynb": 4.0, "b.ipynb": 1.0}]
-    floor_each = [{"floor-01.ipynb": 0.5, "floor-02.ipynb": 0.5}] * 2
-    rows = bench.rows_from([12.0, 14.0], [8.0, 10.0], suite_each, floor_each, count=2)
-    total, *each = rows
+    floor_each = {"floor-01.ipynb": 0.5, "floor-02.ipynb": 0.5}
+    suite = [bench.Run(12.0, 20.0, {"a.ipynb": 2.0, "b.ipynb": 1.0}),
+             bench.Run(14.0, 22.0, {"a.ipynb": 4.0, "b.ipynb": 1.0})]
+    floor = [bench.Run(8.0, 10.0, floor_each), bench.Run(10.0, 12.0, floor_each)]
+    rows = bench.rows_from(suite, floor, alone=bench.Run(5.0, 6.0, {"floor-01.ipynb": 0.5}))
+    total, cpu, alone, *each = rows
     assert (total.value, total.floor, total.unit) == (13.0, 9.0, "s")
+    assert total.name == "nbval, all 2 notebooks (-n 2)"
     assert total.target == "<= 1.5x floor" and total.met is True
+    assert (cpu.value, cpu.floor, cpu.met) == (21.0, 11.0, None)
+    assert (alone.value, alone.floor, alone.extra) == (5.0, None, {"cpu_s": 6.0, "notebook_s": 0.5})
     assert [(row.name, row.value, row.floor, row.met) for row in each] == [
         ("a.ipynb", 3.0, 0.5, None), ("b.ipynb", 1.0, 0.5, None)]
     assert {row.section for row in rows} == {"notebooks"}
-    missed = bench.rows_from([16.0], [10.0], suite_each[:1], floor_each[:1], count=2)[0]
+    missed = bench.rows_from([bench.Run(16.0, 1.0, {"a.ipynb": 1.0})], [bench.Run(10.0, 1.0, floor_each)])[0]
     assert missed.met is False and missed.ratio == 1.6
+
+
+def test_cpu_seconds_count_finished_child_processes() -> None:
+    before = bench.children_cpu()
+    subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)
+    assert bench.children_cpu() > before
