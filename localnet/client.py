@@ -16,13 +16,16 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from localnet import provision
 from localnet.core import activity, clock, keys
 from localnet.core.store import DEFAULT_DB, Store
 from localnet.exchanges import EXCHANGES
-from localnet.server import MANAGE, ExchangeServer, start_servers
+
+if TYPE_CHECKING:
+    from localnet.server import ExchangeServer
 
 PORT_FILE_ENV = "LOCALNET_PORT_FILE"
 DB_ENV = "LOCALNET_DB"
@@ -125,6 +128,10 @@ def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock
     `db=None` uses a temporary database removed by stop(). `limits` (weight_limit, ban_after, ban_s)
     lower the rate limits, for tests.
     """
+    # Only a process that serves needs uvicorn: a notebook that connects to a running localnet
+    # (the usual case) never imports it.
+    from localnet.server import MANAGE, start_servers
+
     temp_dir = None
     if db is None:
         temp_dir = tempfile.mkdtemp(prefix="localnet-")

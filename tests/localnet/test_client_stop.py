@@ -35,3 +35,13 @@ def test_a_started_localnet_stops_every_thread(tmp_path):
     threads = [server.thread for server in net._servers]
     net.stop()
     assert threads and not any(thread.is_alive() for thread in threads)
+
+
+def test_connecting_does_not_import_the_servers():
+    """A notebook that reuses a running localnet needs no uvicorn: client imports it only to start one."""
+    import subprocess
+    import sys
+
+    probe = "import sys, localnet.client; print('uvicorn' in sys.modules, 'localnet.server' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
