@@ -105,13 +105,13 @@ def start_servers(store: Store, ports: dict[str, int], limits: dict | None = Non
     servers = []
     try:
         for name, module in exchanges.EXCHANGES.items():
-            server = ExchangeServer(name, module.make_app(store, **(limits or {})), ports.get(name, module.DEFAULT_PORT))
-            server.start()
-            servers.append(server)
+            servers.append(ExchangeServer(name, module.make_app(store, **(limits or {})), ports.get(name, module.DEFAULT_PORT)))
         if MANAGE in ports:
-            server = ExchangeServer(MANAGE, manage.make_app(store), ports[MANAGE])
+            servers.append(ExchangeServer(MANAGE, manage.make_app(store), ports[MANAGE]))
+        # Start the threads only once every server is configured: each uvicorn.Config resets the
+        # uvicorn loggers to INFO for a moment, and a server already starting would log through them.
+        for server in servers:
             server.start()
-            servers.append(server)
         for server in servers:
             server.wait_started()
     except BaseException:
