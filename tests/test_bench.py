@@ -130,7 +130,7 @@ def test_published_table_rows():
 
 def test_the_testing_page_includes_the_table():
     page = (ROOT / "docs/reference/testing.md").read_text()
-    assert '--8<-- "includes/performance.md"' in page
+    assert '--8<-- "performance.md"' in page
 
 
 # bench/setup.py's pieces (the benchmark itself runs for minutes under `make bench`)
