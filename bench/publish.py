@@ -41,8 +41,8 @@ def markdown(document: dict) -> str:
         f"Measured on {day} on a {machine['cpus']}-core machine ({machine['cpu'] or 'unknown CPU'}), "
         f"Python {machine['python']}, commit `{document['commit'] or 'unknown'}`.",
         "",
-        "| Part | Measurement | Figure | Floor | Ratio | Target | |",
-        "|------|-------------|-------:|------:|------:|--------|---|",
+        "| Part | Measurement | Figure | Floor | Ratio | Target | Result |",
+        "|------|-------------|-------:|------:|------:|--------|--------|",
     ]
     for row in rows:
         floor = number(row.floor, row.unit) if row.floor is not None else ""

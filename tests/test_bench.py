@@ -126,6 +126,7 @@ def test_published_table_rows():
     lines = publish.markdown(document).splitlines()
     assert lines[-2] == "| localnet | OKX signed \\| ping | 2.00 ms | 1.00 ms | 2.00x | <= 2x floor | met |"
     assert lines[-1] == "| Site | home page | 450 KB |  |  | < 400 KB | **missed** |"
+    assert all(name.strip() for name in lines[4].strip("|").split("|"))  # no empty header (axe)
 
 
 def test_the_testing_page_includes_the_table():
