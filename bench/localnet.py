@@ -22,6 +22,7 @@ import httpx
 
 from bench.core import Row, stats
 from localnet.client import Localnet, start
+from localnet import exchanges
 from localnet.core import keys, signatures
 from localnet.exchanges.binance import auth as binance_auth
 from localnet.exchanges.bybit import auth as bybit_auth
@@ -33,13 +34,7 @@ SECTION = "localnet"
 EXCHANGES = ("binance", "bybit", "okx", "kraken", "coinbase")
 CLIENTS = (1, 8)
 NO_LIMITS = {"weight_limit": 10**9, "rate_limit": 10**9, "public_rate_limit": 10**9}
-PING = {
-    "binance": "/api/v3/ping",
-    "bybit": "/v5/market/time",
-    "okx": "/api/v5/public/time",
-    "kraken": "/0/public/Time",
-    "coinbase": "/api/v3/brokerage/time",
-}
+PING = {name: module.PING_PATH for name, module in exchanges.EXCHANGES.items()}
 KEY_OPTIONS = {"coinbase": {"type": "ed25519"}}
 
 Send = Callable[[httpx.Client], httpx.Response]

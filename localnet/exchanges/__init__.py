@@ -1,6 +1,6 @@
 """One module per exchange: its routes, how it authenticates, how it words errors.
 
-Each module provides NAME, DEFAULT_PORT, KEY_TYPES, PERMISSION_NAMES, prepare_key(spec) and
+Each module provides NAME, DEFAULT_PORT, PING_PATH (a public call that needs no key), KEY_TYPES, PERMISSION_NAMES, prepare_key(spec) and
 make_app(store, **limits), where limits are the keyword arguments of client.start() (a module
 takes the ones it knows and ignores the rest).
 """

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from hypothesis import strategies as st
 
+from localnet import exchanges
 from snippets import kraken as kraken_recipe
 from snippets import okx as okx_recipe
 from tests.localnet import kraken_support, support
@@ -32,14 +33,7 @@ from tests.localnet.coinbase_support import Coinbase
 
 PORTS = ("binance", "bybit", "okx", "kraken", "coinbase", "manage")
 # A cheap public call per port: "the server still answers".
-PING = {
-    "binance": "/api/v3/ping",
-    "bybit": "/v5/market/time",
-    "okx": "/api/v5/public/time",
-    "kraken": "/0/public/Time",
-    "coinbase": "/api/v3/brokerage/time",
-    "manage": "/api/session",
-}
+PING = {**{name: module.PING_PATH for name, module in exchanges.EXCHANGES.items()}, "manage": "/api/session"}
 # What uvicorn (h11) answers to bytes that are not HTTP/1.1 at all, before any exchange code runs.
 # Real exchanges sit behind a front end that answers such requests generically too; only the
 # raw-socket fuzz may see this answer.

@@ -8,6 +8,7 @@ from localnet.exchanges.binance.auth import API_KEY_RE, PERMISSION_NAMES
 
 NAME = "binance"
 DEFAULT_PORT = 8101
+PING_PATH = "/api/v3/ping"  # a public call that needs no key: "the server answers"
 KEY_TYPES = ("hmac", "ed25519", "rsa")
 
 
@@ -26,4 +27,4 @@ def make_app(store, weight_limit: int = 6000, ban_after: int = 10, ban_s: int = 
     return BinanceApp(store, weight_limit=weight_limit, ban_after=ban_after, ban_s=ban_s)
 
 
-__all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "prepare_key", "make_app", "BinanceApp"]
+__all__ = ["NAME", "DEFAULT_PORT", "PING_PATH", "KEY_TYPES", "PERMISSION_NAMES", "prepare_key", "make_app", "BinanceApp"]

@@ -10,6 +10,7 @@ from localnet.exchanges.bybit.app import BybitApp
 
 NAME = "bybit"
 DEFAULT_PORT = 8102
+PING_PATH = "/v5/market/time"  # a public call that needs no key: "the server answers"
 KEY_TYPES = ("hmac", "rsa")  # system-generated HMAC keys, or self-generated RSA keys (you upload the public key)
 PERMISSION_NAMES = {
     "read": "readOnly (every Bybit key can read)",
@@ -44,4 +45,4 @@ def make_app(store, rate_limit: int | None = None, **ignored) -> BybitApp:
     return BybitApp(store, rate_limit=rate_limit)
 
 
-__all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "BybitApp"]
+__all__ = ["NAME", "DEFAULT_PORT", "PING_PATH", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "BybitApp"]

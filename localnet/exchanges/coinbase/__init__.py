@@ -8,6 +8,7 @@ from localnet.exchanges.coinbase.products import FUNDING
 
 NAME = "coinbase"
 DEFAULT_PORT = 8105
+PING_PATH = "/api/v3/brokerage/time"  # a public call that needs no key: "the server answers"
 # localnet's permission -> the name on a CDP key (and in GET /api/v3/brokerage/key_permissions)
 PERMISSION_NAMES = {"read": "view", "trade": "trade", "withdraw": "transfer"}
 
@@ -17,5 +18,5 @@ def make_app(store, rate_limit: int | None = None, **limits) -> CoinbaseApp:
     return CoinbaseApp(store, rate_limit=rate_limit, public_rate_limit=limits.get("public_rate_limit"))
 
 
-__all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app",
+__all__ = ["NAME", "DEFAULT_PORT", "PING_PATH", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app",
            "CoinbaseApp"]

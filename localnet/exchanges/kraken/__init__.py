@@ -13,6 +13,7 @@ from localnet.exchanges.kraken.data import FUNDING, PERMISSION_NAMES
 
 NAME = "kraken"
 DEFAULT_PORT = 8104
+PING_PATH = "/0/public/Time"  # a public call that needs no key: "the server answers"
 KEY_TYPES = ("hmac",)
 
 
@@ -35,4 +36,4 @@ def make_app(store, rate_limit: int | None = None, rate_decay_per_s: float | Non
     return KrakenApp(store, rate_limit=rate_limit, rate_decay_per_s=rate_decay_per_s)
 
 
-__all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "KrakenApp"]
+__all__ = ["NAME", "DEFAULT_PORT", "PING_PATH", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "KrakenApp"]

@@ -13,6 +13,7 @@ from localnet.exchanges.okx.instruments import CURRENCIES
 
 NAME = "okx"
 DEFAULT_PORT = 8103
+PING_PATH = "/api/v5/public/time"  # a public call that needs no key: "the server answers"
 KEY_TYPES = ("hmac",)
 FUNDING = {"BTC": "1", "ETH": "10", "LTC": "100", "USDT": "10000"}
 assert set(FUNDING) == set(CURRENCIES)
@@ -61,4 +62,4 @@ def make_app(store, rate_limit: int | None = None, **limits: object) -> OkxApp:
     return OkxApp(store, rate_limit=rate_limit)
 
 
-__all__ = ["NAME", "DEFAULT_PORT", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "OkxApp"]
+__all__ = ["NAME", "DEFAULT_PORT", "PING_PATH", "KEY_TYPES", "PERMISSION_NAMES", "FUNDING", "prepare_key", "make_app", "OkxApp"]
