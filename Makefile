@@ -45,7 +45,7 @@ $(CURDIR)/.tools/bin/uv:
 # The stamp is newer than the lock once the environment matches it, so a second
 # `make install` does nothing at all.
 $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --extra notebooks --python $(PYTHON)
 	@touch $@
 
 install: $(VENV)/.installed
@@ -80,7 +80,7 @@ live: install
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
 	@rm -f $(VENV)/.installed
-	$(UV) run --frozen --group lab --python $(PYTHON) jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks --ServerApp.ip=127.0.0.1 \
+	$(UV) run --frozen --extra notebooks --group lab --python $(PYTHON) jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks --ServerApp.ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: install
