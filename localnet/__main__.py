@@ -1,4 +1,4 @@
-"""Command line: python -m localnet serve | keys create/list/revoke/rotate | log | clock."""
+"""Command line: localnet (or python -m localnet) serve | keys create/list/revoke/rotate | log | clock."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from localnet import exchanges, manage, provision
 from localnet.core import activity, clock, keys
 from localnet.client import default_port_file
-from localnet.core.store import DEFAULT_DB, DatabaseProblem, Store
+from localnet.core.store import DatabaseProblem, Store, checkout_root, default_db
 from localnet.server import MANAGE, default_ports, start_servers, write_port_file
 
 
@@ -39,7 +39,7 @@ def chosen_port_file(port_file: str | None, db: str) -> Path | None:
     """--port-file, or on the default database .localnet/ports.json: how notebooks find this server."""
     if port_file:
         return Path(port_file)
-    if Path(db).resolve() == DEFAULT_DB.resolve():
+    if Path(db).resolve() == default_db().resolve():
         return default_port_file()
     return None
 
@@ -190,12 +190,21 @@ def cmd_clock(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m localnet", description="localnet, the local exchange testnet")
+def program_name(argv0: str) -> str:
+    """How the user started this: the `localnet` console script or `python -m localnet`."""
+    return "python -m localnet" if Path(argv0).name == "__main__.py" else "localnet"
+
+
+def parser(prog: str = "localnet") -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog=prog, description="localnet, the local exchange testnet")
     sub = top.add_subparsers(dest="command", required=True)
 
+    where = "the KeyLab checkout" if checkout_root() else "the current directory"
+    db = default_db()
+
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", default=str(DEFAULT_DB), help=f"database file (default {DEFAULT_DB})")
+        p.add_argument("--db", default=str(db),
+                       help=f"database file (default: .localnet/localnet.db in {where}, here {db})")
         return p
 
     serve = with_db(sub.add_parser(
@@ -264,7 +273,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Exit status: 0 done; 1 refused, with one "localnet: ..." line on stderr
     (bad input, a port in use, a database it cannot use); 2 a malformed command line (argparse)."""
-    args = parser().parse_args(argv)
+    args = parser(program_name(sys.argv[0])).parse_args(argv)
     try:
         return args.run(args)
     except DatabaseProblem as exc:  # a sentence naming the file and what to do; the file is untouched

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from localnet import provision
 from localnet.core import activity, clock, keys
-from localnet.core.store import DEFAULT_DB, Store
+from localnet.core.store import Store, default_db
 from localnet.exchanges import EXCHANGES
 
 if TYPE_CHECKING:
@@ -151,8 +151,8 @@ def start(db: str | Path | None = None, frozen_time_ms: int | None = None, clock
 
 
 def default_port_file() -> Path:
-    """Where `python -m localnet serve` on the default database says which ports it listens on."""
-    return DEFAULT_DB.parent / "ports.json"
+    """Where `localnet serve` on the default database says which ports it listens on."""
+    return default_db().parent / "ports.json"
 
 
 def _listening(urls: dict[str, str], timeout_s: float = 0.5) -> bool:
@@ -171,12 +171,13 @@ def connect() -> Localnet:
     """Reuse a running localnet, or start() one in this process.
 
     A running one is found through $LOCALNET_PORT_FILE (database: $LOCALNET_DB), or else the port
-    file `python -m localnet serve` writes for the default database. A port file whose servers no
-    longer answer is ignored.
+    file `localnet serve` writes for the default database (localnet.core.store.default_db). A port
+    file whose servers no longer answer is ignored.
     """
     named = os.environ.get(PORT_FILE_ENV)
-    candidates = [(Path(named), Path(os.environ.get(DB_ENV) or DEFAULT_DB))] if named else []
-    candidates.append((default_port_file(), DEFAULT_DB))
+    default = default_db()
+    candidates = [(Path(named), Path(os.environ.get(DB_ENV) or default))] if named else []
+    candidates.append((default_port_file(), default))
     for port_file, db_path in candidates:
         try:
             urls = json.loads(port_file.read_text())

@@ -19,8 +19,23 @@ from typing import Iterator
 
 from localnet.core import private
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DB = PROJECT_ROOT / ".localnet" / "localnet.db"
+DB_DIR = ".localnet"  # beside the checkout's notebooks, or in the folder localnet runs in
+DB_NAME = "localnet.db"
+
+
+def checkout_root(package_file: str | Path = __file__) -> Path | None:
+    """The KeyLab checkout this localnet runs from (a working tree or an editable install), or
+    None when localnet is installed as a package (site-packages has no pyproject.toml, mkdocs.yml)."""
+    root = Path(package_file).resolve().parents[2]
+    if all((root / name).is_file() for name in ("pyproject.toml", "mkdocs.yml", "localnet/__main__.py")):
+        return root
+    return None
+
+
+def default_db() -> Path:
+    """The database used when none is named: .localnet/localnet.db in the KeyLab checkout, or,
+    when localnet is installed as a package, in the current directory (as an absolute path)."""
+    return (checkout_root() or Path.cwd()) / DB_DIR / DB_NAME
 
 # A localnet database says what it is in its SQLite header: this application id ("LNET") and a
 # schema version (PRAGMA user_version), raised whenever the schema changes in a way an older
@@ -266,7 +281,7 @@ class Store:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else DEFAULT_DB
+        self.path = Path(path) if path is not None else default_db()
         known = _identity(self.path)
         with _open_files_lock:
             already_open = known is not None and _open_files.get(known, 0) > 0

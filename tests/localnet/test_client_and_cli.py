@@ -5,21 +5,49 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
 from localnet.__main__ import main
 from localnet import client
 from localnet.client import connect, start
-from localnet.core.store import DEFAULT_DB, PROJECT_ROOT
+from localnet.core import store
+from localnet.core.store import checkout_root, default_db
 from localnet.exchanges import EXCHANGES
 from localnet.server import write_port_file
 from tests.localnet.support import Binance, assert_error
 
 
-def test_default_db_lives_in_the_project():
-    assert DEFAULT_DB == PROJECT_ROOT / ".localnet" / "localnet.db"
-    assert (PROJECT_ROOT / "localnet" / "__main__.py").is_file()
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_default_db_lives_in_the_checkout_whatever_the_current_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert checkout_root() == ROOT
+    assert default_db() == ROOT / ".localnet" / "localnet.db"
+
+
+def test_installed_default_db_is_in_the_current_directory(tmp_path, monkeypatch):
+    site = tmp_path / "site-packages"
+    (site / "localnet" / "core").mkdir(parents=True)
+    assert checkout_root(site / "localnet" / "core" / "store.py") is None
+    monkeypatch.setattr(store, "checkout_root", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    assert default_db() == tmp_path / ".localnet" / "localnet.db"
+    assert client.default_port_file() == tmp_path / ".localnet" / "ports.json"
+
+
+def test_help_names_the_program_and_the_default_database(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # no line breaks inside the path
+    from localnet.__main__ import program_name
+
+    assert program_name("/venv/bin/localnet") == "localnet"
+    assert program_name("/checkout/localnet/__main__.py") == "python -m localnet"
+    with pytest.raises(SystemExit):
+        main(["keys", "list", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"in the KeyLab checkout, here {default_db()}" in text
 
 
 def test_start_creates_private_db_and_stops_cleanly(tmp_path):
@@ -118,8 +146,8 @@ def test_public_key_types_store_no_secret(net, tmp_path):
 
 def test_serve_writes_the_default_port_file_only_for_the_default_database(tmp_path):
     from localnet.__main__ import chosen_port_file
-    from localnet.core.store import DEFAULT_DB
 
-    assert chosen_port_file(None, str(DEFAULT_DB)) == client.default_port_file() == DEFAULT_DB.parent / "ports.json"
+    db = default_db()
+    assert chosen_port_file(None, str(db)) == client.default_port_file() == db.parent / "ports.json"
     assert chosen_port_file(None, str(tmp_path / "other.db")) is None
-    assert chosen_port_file(str(tmp_path / "p.json"), str(DEFAULT_DB)) == tmp_path / "p.json"
+    assert chosen_port_file(str(tmp_path / "p.json"), str(db)) == tmp_path / "p.json"
