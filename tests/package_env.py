@@ -73,6 +73,14 @@ def build_dist(out_dir: Path) -> tuple[Path, Path]:
     return wheels[0], sdists[0]
 
 
+def build_wheel_from_tree(out_dir: Path) -> Path:
+    """A wheel built straight from the checkout (`uv build --wheel`), to compare with build_dist's."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _run([uv_binary(), "build", "--quiet", "--offline", "--wheel", "--out-dir", str(out_dir), str(ROOT)])
+    (wheel,) = out_dir.glob("keylab-*.whl")
+    return wheel
+
+
 def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
