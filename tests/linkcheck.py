@@ -47,6 +47,7 @@ EXTERNAL_HOSTS: dict[str, str] = {
     "docs.github.com": "GitHub documentation on secrets",
     "docs.sentry.io": "Sentry documentation on scrubbing data",
     "pypi.org": "Python package pages",
+    "colab.research.google.com": "Open in Colab (each notebook page, from repo_url)",
     "hypothesis.readthedocs.io": "hypothesis documentation (how KeyLab is tested)",
     "keyring.readthedocs.io": "keyring documentation",
     "developer.1password.com": "1Password CLI documentation",
