@@ -29,7 +29,7 @@ SERVED = ["binance", "bybit", "okx", "kraken", "coinbase", "manage"]
 SIGNED_CALL = """
 import os, httpx
 from snippets import binance
-query = binance.signed_query({"timestamp": binance.timestamp_ms()}, os.environ["KEY_SECRET"])
+query = binance.signed_query({"timestamp": binance.timestamp_ms()}, os.environ["KEY_HMAC"])
 reply = httpx.get(os.environ["BINANCE_URL"] + "/api/v3/account?" + query,
                   headers={binance.API_KEY_HEADER: os.environ["KEY_API"]})
 print(reply.status_code, sorted(b["asset"] for b in reply.json()["balances"])[:2])
@@ -129,7 +129,7 @@ def test_serve_keys_and_a_signed_call_from_the_installed_package(venv, outside):
         assert made.stdout.splitlines()[-1] == "It is shown only this once; store it now."
 
         call = run([str(venv / "python"), "-c", SIGNED_CALL], outside, BINANCE_URL=urls["binance"],
-                   KEY_API=fields["api key"].strip(), KEY_SECRET=secret)
+                   KEY_API=fields["api key"].strip(), KEY_HMAC=secret)
         assert call.returncode == 0, call.stderr
         assert call.stdout.startswith("200 [")
     finally:
