@@ -22,7 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test soak bench live lab notebooks localnet clean
+.PHONY: help install serve build test soak bench live lab notebooks localnet dist dist-smoke clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
@@ -35,6 +35,8 @@ help:
 	@echo "make lab       JupyterLab on notebooks/ with the project's kernel"
 	@echo "make live      run the notebooks against the real testnets with the keys in .env"
 	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
+	@echo "make dist      build the wheel and sdist into dist/ and check what they hold"
+	@echo "make dist-smoke install dist/'s wheel into a fresh venv and run localnet from it"
 	@echo "make clean     remove .venv, site/ and caches"
 
 $(CURDIR)/.tools/bin/uv:
@@ -89,5 +91,17 @@ notebooks: install
 localnet: install
 	$(BIN)/python -m localnet serve
 
+# The package for bot projects: the sdist, then the wheel built from it (as pip would), then a
+# check of what each holds.
+dist: | $(UV)
+	rm -rf dist
+	$(UV) build --out-dir dist --python $(PYTHON)
+	$(PYTHON) scripts/check_dist.py dist
+
+# The wheel in dist/ in a fresh venv, offline: `localnet serve` and `localnet keys` from a folder
+# outside the checkout, and every library pointed at it (tests/test_package.py, test_own_project.py).
+dist-smoke: install
+	KEYLAB_DIST=dist $(BIN)/python -m pytest -p no:xdist tests/test_package.py tests/test_own_project.py $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) .tools site .cache .pytest_cache
+	rm -rf $(VENV) .tools site .cache .pytest_cache dist

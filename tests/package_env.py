@@ -73,6 +73,22 @@ def build_dist(out_dir: Path) -> tuple[Path, Path]:
     return wheels[0], sdists[0]
 
 
+DIST_ENV = "KEYLAB_DIST"
+
+
+def dist_under_test(out_dir: Path) -> tuple[Path, Path]:
+    """(wheel, sdist): the ones `make dist` left in $KEYLAB_DIST (CI tests what it uploads), or
+    else a new build_dist into out_dir."""
+    named = os.environ.get(DIST_ENV)
+    if not named:
+        return build_dist(out_dir)
+    folder = Path(named) if Path(named).is_absolute() else ROOT / named
+    wheels, sdists = sorted(folder.glob("keylab-*.whl")), sorted(folder.glob("keylab-*.tar.gz"))
+    if len(wheels) != 1 or len(sdists) != 1:
+        raise RuntimeError(f"${DIST_ENV}: expected one wheel and one sdist in {folder}, found {wheels + sdists}")
+    return wheels[0], sdists[0]
+
+
 def build_wheel_from_tree(out_dir: Path) -> Path:
     """A wheel built straight from the checkout (`uv build --wheel`), to compare with build_dist's."""
     out_dir.mkdir(parents=True, exist_ok=True)

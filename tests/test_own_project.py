@@ -11,7 +11,7 @@ import os
 import subprocess
 
 from tests.examples import run_example, stored_output
-from tests.package_env import build_dist, fresh_venv
+from tests.package_env import dist_under_test, fresh_venv
 
 
 def test_own_project_output_matches_the_stored_one():
@@ -19,7 +19,7 @@ def test_own_project_output_matches_the_stored_one():
 
 
 def test_own_project_runs_from_the_installed_wheel_with_the_notebooks_extra(tmp_path):
-    wheel, _ = build_dist(tmp_path / "dist")
+    wheel, _ = dist_under_test(tmp_path / "dist")
     python = fresh_venv(tmp_path / "venv", wheel, extras=("notebooks",))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("LOCALNET_")}
     work = tmp_path / "bot"

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.package_env import ROOT, build_dist, build_wheel_from_tree, fresh_venv
+from tests.package_env import ROOT, build_wheel_from_tree, dist_under_test, fresh_venv
 
 spec = importlib.util.spec_from_file_location("check_dist", ROOT / "scripts" / "check_dist.py")
 check_dist = importlib.util.module_from_spec(spec)
@@ -38,8 +38,8 @@ print(reply.status_code, sorted(b["asset"] for b in reply.json()["balances"])[:2
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
-    """(wheel, sdist) built from the checkout; the wheel comes from the sdist."""
-    return build_dist(tmp_path_factory.mktemp("dist"))
+    """(wheel, sdist) built from the checkout (the wheel from the sdist), or `make dist`'s."""
+    return dist_under_test(tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="module")
