@@ -22,7 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test soak bench live lab notebooks localnet dist dist-smoke clean
+.PHONY: help install serve build test soak bench live lab notebooks localnet dist dist-smoke live-record linkcheck-external upgrade clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
@@ -34,6 +34,9 @@ help:
 	@echo "make notebooks re-run the notebooks and store their outputs (nbval checks them)"
 	@echo "make lab       JupyterLab on notebooks/ with the project's kernel"
 	@echo "make live      run the notebooks against the real testnets with the keys in .env"
+	@echo "make live-record  make live, then record the result per exchange for the Verified page"
+	@echo "make linkcheck-external  request every link to another site in site/ (reported, not fatal)"
+	@echo "make upgrade   move the pinned clients (ccxt, SDKs) and uv.lock to their newest releases"
 	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
 	@echo "make dist      build the wheel and sdist into dist/ and check what they hold"
 	@echo "make dist-smoke install dist/'s wheel into a fresh venv and run localnet from it"
@@ -78,6 +81,23 @@ bench: install
 
 live: install
 	$(BIN)/python -m pytest --live -n 2 --dist loadfile -rs notebooks $(PYTEST_ARGS)
+
+# The weekly live workflow's step: `make live` writing a junit report, then the result per
+# exchange recorded in docs/data/verified.json (the Verified page). Fails when a notebook failed live.
+LIVE_JUNIT := .cache/live-junit.xml
+live-record: install
+	@mkdir -p $(dir $(LIVE_JUNIT)) && rm -f $(LIVE_JUNIT)
+	@status=0; $(BIN)/python -m pytest --live -n 2 --dist loadfile -rs notebooks --junitxml=$(LIVE_JUNIT) $(PYTEST_ARGS) \
+		|| status=$$?; $(BIN)/python scripts/record_live.py $(LIVE_JUNIT) --pytest-status $$status
+
+# Request every link to another site in site/ (run make build first); dead links are reported, not fatal.
+linkcheck-external: install
+	$(BIN)/python scripts/check_external_links.py site $(LINK_ARGS)
+
+# The pinned clients, then everything else in uv.lock, to their newest releases; `make test`
+# then shows what changed (stored notebook outputs, library tests).
+upgrade: install
+	$(BIN)/python scripts/upgrade.py --uv $(UV)
 
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.
