@@ -129,7 +129,7 @@ def test_notebook_page_shows_stored_outputs_and_download_link(page: Page, site_u
     page.goto(site_url + NOTEBOOK)
     expect(page.get_by_text(f"documented: {DOC_SIGNATURE}")).to_be_visible()
     expect(page.get_by_text("identical:  True")).to_be_visible()
-    download = page.locator("a[download]", has=page.locator("svg"))
+    download = page.get_by_role("link", name="Download notebook", exact=True)
     expect(download).to_have_attribute("href", re.compile(r"02-sign-a-request\.ipynb$"))
     response = page.request.get(page.url.split("#")[0] + "02-sign-a-request.ipynb")
     assert response.ok
