@@ -197,7 +197,7 @@ class Runner:
             if not files:
                 self.say(f"    {action}: nothing at {options.get('path')!r} to upload")
                 return 1
-            self.say(f"    {action}: would upload {len(files)} files from {options.get('path')}/")
+            self.say(f"    {action}: would upload {len(files)} files from {options.get('path', '').rstrip('/')}/")
         else:
             self.say(f"    {action}: runs on GitHub only; skipped here")
         if "id" in step:
