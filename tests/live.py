@@ -36,9 +36,10 @@ def skip_reason(live: list[str]) -> str | None:
         lab.load_dotenv_file()
     except lab.LabSetupError as problem:  # e.g. a .env other users can read
         return str(problem)
-    for exchange in live:
-        if missing := missing_keys(exchange):
-            return f"{lab.LIVE_NAMES[exchange]}: set {' and '.join(missing)} in .env"
+    lacking = {exchange: missing for exchange in live if (missing := missing_keys(exchange))}
+    if lacking:  # every exchange's missing keys, so a record per exchange names its own
+        return "; ".join(f"{lab.LIVE_NAMES[exchange]}: set {' and '.join(missing)} in .env"
+                         for exchange, missing in lacking.items())
     for exchange in live:
         if not reachable(exchange):
             return f"{lab.LIVE_NAMES[exchange]} is not reachable from here"

@@ -126,3 +126,6 @@ def test_live_runs_are_skipped_with_the_reason(clean_env):
     assert live.skip_reason([]) == "this notebook runs on localnet only"
     reason = live.skip_reason(["okx"])
     assert reason == "OKX demo trading: set OKX_DEMO_API_KEY and OKX_DEMO_API_SECRET and OKX_DEMO_API_PASSPHRASE in .env"
+    both = live.skip_reason(["binance", "bybit"])  # every exchange's own keys, not only the first's
+    assert both == ("Binance Spot testnet: set BINANCE_TESTNET_API_KEY and BINANCE_TESTNET_API_SECRET in .env; "
+                    "Bybit testnet: set BYBIT_TESTNET_API_KEY and BYBIT_TESTNET_API_SECRET in .env")
