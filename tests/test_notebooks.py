@@ -13,6 +13,7 @@ from snippets.examples import binance_order
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+INSTALL_ID = "install-keylab"  # the install cell's id (scripts/set_repo.py rewrites its spec)
 SETUP = re.compile(r"^TARGET = None  #.*\nlab = start_lab\(TARGET(?P<args>.*)\)$", re.M)
 PUBLISHED_SECRETS = [binance_order.SECRET, kraken.EXAMPLE_SECRET, coinbase.EXAMPLE_SECRET]
 FORBIDDEN_OUTPUT = {
@@ -50,7 +51,7 @@ def test_shape_goal_switch_exercise_summary_and_close(path):
     assert "**Goal:**" in nb.cells[0].source
     assert "## Exercise" in markdown and "<summary>Solution</summary>" in markdown and "## Summary" in markdown
     setup = next(c for c in code if "start_lab" in c.source)
-    assert setup is code[0], "the switch is the first code cell"
+    assert setup is code[1], "the switch is the second code cell, right after the install cell"
     match = SETUP.search(setup.source)
     assert match, "the setup cell reads: TARGET = None  # ...  then lab = start_lab(TARGET, live=(...))"
     live = ast.literal_eval(match["args"].partition("live=")[2] or "()") if "live=" in match["args"] else ()
@@ -58,6 +59,21 @@ def test_shape_goal_switch_exercise_summary_and_close(path):
     closing = [i for i, c in enumerate(code) if "lab.close()" in c.source]
     assert closing, "the notebook ends its lab with lab.close()"
     assert not any("lab." in c.source for c in code[closing[-1] + 1:]), "nothing uses the lab after lab.close()"
+
+
+def test_every_notebook_starts_with_the_same_install_cell():
+    firsts = {path.name: next(c for c in load(path).cells if c.cell_type == "code") for path in NOTEBOOKS}
+    sources = {cell.source for cell in firsts.values()}
+    assert len(sources) == 1, "the install cell is the same in every notebook"
+    for name, cell in firsts.items():
+        assert cell.get("id") == INSTALL_ID, f"{name}: the first code cell is the install cell"
+        assert cell.outputs == [], f"{name}: in a checkout the install cell prints nothing"
+    source = sources.pop()
+    assert len(source.splitlines()) <= 15, "learners see it at the top of every notebook: keep it short"
+    assert "KEYLAB_INSTALL" in source and "keylab[notebooks] @ git+https://github.com/" in source
+    imported = {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom))
+                for alias in node.names}
+    assert imported <= {"importlib.util", "os", "subprocess", "sys"}, "it imports nothing pip may replace"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
