@@ -22,7 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Tests and builds must not depend on how the caller's shell is set up.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: help install serve build test soak bench live lab notebooks localnet dist dist-smoke live-record linkcheck-external upgrade clean
+.PHONY: help install serve build test soak bench live lab notebooks localnet dist dist-smoke live-record linkcheck-external upgrade fork clean
 
 help:
 	@echo "make serve     set up, then serve the site at http://$(HOST):$(PORT) with live reload"
@@ -36,6 +36,7 @@ help:
 	@echo "make live      run the notebooks against the real testnets with the keys in .env"
 	@echo "make live-record  make live, then record the result per exchange for the Verified page"
 	@echo "make linkcheck-external  request every link to another site in site/ (reported, not fatal)"
+	@echo "make fork REPO=owner/name  point repo_url and the notebooks' install cells at a fork"
 	@echo "make upgrade   move the pinned clients (ccxt, SDKs) and uv.lock to their newest releases"
 	@echo "make localnet  run localnet, the local exchange testnet, on the default database"
 	@echo "make dist      build the wheel and sdist into dist/ and check what they hold"
@@ -98,6 +99,11 @@ linkcheck-external: install
 # then shows what changed (stored notebook outputs, library tests).
 upgrade: install
 	$(BIN)/python scripts/upgrade.py --uv $(UV)
+
+# A fork's own addresses: mkdocs.yml's repo_url and every notebook's install cell (stdlib only).
+fork:
+	@test -n "$(REPO)" || { echo "usage: make fork REPO=owner/name" >&2; exit 2; }
+	$(PYTHON) scripts/set_repo.py "$(REPO)"
 
 lab: install
 	@# JupyterLab is synced in only for this; the next `make install` returns to the lean test set.

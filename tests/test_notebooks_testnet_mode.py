@@ -43,7 +43,7 @@ def test_runs_top_to_bottom_in_testnet_mode(path, stand_in, monkeypatch):
     NotebookClient(nb, kernel_name="python3", timeout=180,
                    resources={"metadata": {"path": str(path.parent)}}).execute()  # raises on any cell error
     first = "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
-                    for o in next(c for c in nb.cells if c.cell_type == "code").outputs)
+                    for o in next(c for c in nb.cells if "start_lab" in c.source).outputs)
     assert first.startswith("target: testnet")
     for exchange in nb.metadata["keylab"]["live"]:
         assert f"{LIVE_NAMES[exchange]} (http://127.0.0.1:" in first  # the stand-in, not localnet's own
