@@ -38,6 +38,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # so `python scripts/run_workflow.py` finds its sibling as scripts.set_repo
+from scripts.set_repo import mkdocs_repo  # noqa: E402  (the one reader of mkdocs.yml's repo_url default)
+
 WORKFLOWS = ROOT / ".github" / "workflows"
 LOCAL_SITE = "http://127.0.0.1:8000"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -117,10 +120,8 @@ def condition(value: object, context: Context) -> bool:
 
 
 def repository_from_mkdocs() -> str:
-    """owner/name from the default repo_url in mkdocs.yml."""
-    text = (ROOT / "mkdocs.yml").read_text()
-    match = re.search(r'^repo_url:.*?"https://github\.com/([^"]+?)/?"', text, re.M)
-    return match.group(1) if match else "keylab-course/keylab"
+    """owner/name from the default repo_url in mkdocs.yml (as `make fork` reads and writes it)."""
+    return mkdocs_repo((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 @dataclass
